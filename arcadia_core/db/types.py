@@ -1,0 +1,87 @@
+"""Column types shared by every model: UTC timestamps that read ArcadiaForge's text forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import DateTime
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+_TIMESTAMP_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse_timestamp(value: str | datetime | None) -> datetime | None:
+    """Parse a stored timestamp into an aware UTC datetime.
+
+    Accepts `YYYY-MM-DD HH:MM:SS` with or without microseconds and with or without a
+    UTC offset (also the ISO `T` separator); a value without an offset is UTC.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    text = value.strip()
+    match = _TIMESTAMP_RE.match(text)
+    if match is None:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.fromisoformat(text).replace(tzinfo=UTC)
+        raise ValueError(f"unrecognised timestamp {value!r}")
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    micro = int((fraction or "0").ljust(6, "0"))
+    tz = UTC
+    if offset and offset != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    moment = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz
+    )
+    return moment.astimezone(UTC)
+
+
+def format_timestamp(value: datetime) -> str:
+    """Format a datetime the way SQLAlchemy stores it on SQLite, converted to naive UTC."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class _SQLiteUTCDateTime(sqlite.DATETIME):
+    """SQLite DATETIME whose reads go through `parse_timestamp` (offsets honoured)."""
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        return parse_timestamp
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        def process(value: datetime | str | None) -> str | None:
+            if value is None or isinstance(value, str):
+                return value
+            return format_timestamp(value)
+
+        return process
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A `DATETIME` column holding UTC: aware datetimes in, aware UTC datetimes out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteUTCDateTime())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
