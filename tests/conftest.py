@@ -1,0 +1,28 @@
+"""Fixtures shared by every test: a fresh project directory and an open database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from arcadia_core.db import Database
+
+
+@pytest.fixture
+def project_dir(tmp_path: Path) -> Path:
+    """An empty project directory (no `.arcadia/` yet)."""
+    directory = tmp_path / "project"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+async def db(project_dir: Path) -> AsyncIterator[Database]:
+    """A real SQLite file database at `<project_dir>/.arcadia/project.db`, at head schema."""
+    database = await Database.open(project_dir)
+    try:
+        yield database
+    finally:
+        await database.close()
