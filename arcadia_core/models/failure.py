@@ -1,0 +1,35 @@
+"""Failure analysis table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from arcadia_core.db.base import Base, created_now
+
+
+class FailureReportModel(Base):
+    """A failure analysis report for one session."""
+
+    __tablename__ = "failure_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(index=True)
+    generated_at: Mapped[datetime] = created_now()
+    failure_type: Mapped[str] = mapped_column(String(50), index=True)
+    severity: Mapped[int]
+    last_successful_action: Mapped[str] = mapped_column(Text, default="")
+    failing_action: Mapped[str] = mapped_column(Text, default="")
+    error_messages: Mapped[list[str]] = mapped_column(default=list)
+    likely_cause: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    patterns_detected: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    similar_past_failures: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    suggested_fixes: Mapped[list[str]] = mapped_column(default=list)
+    failure_timeline: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    error_count: Mapped[int] = mapped_column(default=0)
+    tool_failures: Mapped[int] = mapped_column(default=0)
+    blocked_actions: Mapped[int] = mapped_column(default=0)
