@@ -6,37 +6,55 @@ import asyncio
 import functools
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
 S = TypeVar("S")
 
-_executor_lock = threading.Lock()
-_executor: ThreadPoolExecutor | None = None
 
 
-def _bridge_executor() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="arcadia-sync")
-        return _executor
+class _Portal:
+    """A daemon thread running one event loop that executes every blocking call."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="arcadia-blocking", daemon=True
+        )
+        self.thread.start()
+
+
+_portal_lock = threading.Lock()
+_portal: _Portal | None = None
+
+
+def _get_portal() -> _Portal:
+    global _portal
+    with _portal_lock:
+        if _portal is None:
+            _portal = _Portal()
+        return _portal
 
 
 def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run `coroutine` to completion and return its result, blocking the caller.
 
-    Outside an event loop it runs on a fresh loop in this thread. Inside a running loop
-    (an async agent calling the sync API) it runs on a fresh loop in a helper thread and
-    this thread waits: the work is always done, never scheduled and forgotten.
+    The work runs on a long-lived event loop in a helper thread, so this behaves the same
+    inside a running loop (an async agent calling the sync API) and outside one: the work
+    is always done before this returns, never scheduled and forgotten. Interrupting the
+    wait (Ctrl+C) cancels the work.
     """
+    portal = _get_portal()
+    if threading.current_thread() is portal.thread:
+        coroutine.close()
+        raise RuntimeError("a blocking Arcadia call was made from inside an async one; await it")
+    future = asyncio.run_coroutine_threadsafe(coroutine, portal.loop)
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    return _bridge_executor().submit(asyncio.run, coroutine).result()
+        return future.result()
+    except BaseException:
+        future.cancel()
+        raise
 
 
 def blocking(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import weakref
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import StaticPool
 
 from arcadia_core.errors import DatabaseError
 
@@ -50,23 +54,37 @@ def _begin(connection: Connection) -> None:
     connection.exec_driver_sql(mode)
 
 
+@dataclass(slots=True)
+class _EngineBundle:
+    """An engine and its session factories, used from one event loop only."""
+
+    engine: AsyncEngine
+    write_sessions: async_sessionmaker[AsyncSession]
+    read_sessions: async_sessionmaker[AsyncSession]
+
+
 class Database:
-    """An open project database: the engine, and sessions for short transactions.
+    """An open project database: engines, and sessions for short transactions.
 
     Open with `await Database.open(project_dir)` or `await Database.open_url(url)`; pass the
     handle to whoever needs it and `await db.close()` at the end. Every public manager call
     runs `async with db.transaction() as session:` — one unit of work, committed on exit.
+
+    SQLAlchemy's async connection pool belongs to one event loop, so the handle keeps one
+    pooled engine per loop that uses it (usually the application's loop, plus the loop of
+    `arcadia_core.sync` when blocking calls are made).
     """
 
-    def __init__(self, engine: AsyncEngine, path: Path | None) -> None:
-        self.engine = engine
+    def __init__(self, url: str, path: Path | None) -> None:
+        self.url = url
         self.path = path
-        self.url = str(engine.url)
-        event.listen(engine.sync_engine, "connect", _configure_connection)
-        event.listen(engine.sync_engine, "begin", _begin)
-        writer = engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
-        self._write_sessions = async_sessionmaker(writer, expire_on_commit=False)
-        self._read_sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._bundles: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _EngineBundle] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._shared: _EngineBundle | None = None
+        if path is None:
+            # An in-memory database lives in one connection, shared by every loop.
+            self._shared = _make_bundle(create_async_engine(url, poolclass=StaticPool))
 
     @classmethod
     async def open(
@@ -90,47 +108,74 @@ class Database:
         from arcadia_core.db.schema import check_file, ensure_schema
 
         state = check_file(path)
-        engine = create_async_engine(f"sqlite+aiosqlite:///{path}", poolclass=NullPool)
-        database = cls(engine, path)
+        database = cls(f"sqlite+aiosqlite:///{path}", path)
         if upgrade:
             try:
                 await ensure_schema(database, state)
             except BaseException:
-                await engine.dispose()
+                await database.close()
                 raise
         return database
 
     @classmethod
     async def open_url(cls, url: str, *, upgrade: bool = True) -> Database:
         """Open a database by SQLAlchemy URL (`sqlite+aiosqlite:///:memory:` for tests)."""
-        if url.startswith("sqlite") and (":memory:" in url or url.rstrip("/").endswith(":")):
-            engine = create_async_engine(url, poolclass=StaticPool)
-            database = cls(engine, None)
+        prefix = "sqlite+aiosqlite:///"
+        if url.startswith("sqlite+aiosqlite://") and (
+            ":memory:" in url or url == "sqlite+aiosqlite://"
+        ):
+            database = cls(url, None)
             if upgrade:
                 from arcadia_core.db.schema import ensure_schema
 
                 await ensure_schema(database, None)
             return database
-        prefix = "sqlite+aiosqlite:///"
         if not url.startswith(prefix):
             raise DatabaseError(f"unsupported database URL {url!r}; expected {prefix}PATH")
         return await cls.open_file(Path(url.removeprefix(prefix)), upgrade=upgrade)
 
+    def _bundle(self) -> _EngineBundle:
+        if self._shared is not None:
+            return self._shared
+        loop = asyncio.get_running_loop()
+        bundle = self._bundles.get(loop)
+        if bundle is None:
+            bundle = _make_bundle(create_async_engine(self.url))
+            self._bundles[loop] = bundle
+        return bundle
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine for the running event loop."""
+        return self._bundle().engine
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Yield a session inside one write transaction (BEGIN IMMEDIATE), committed on exit."""
-        async with self._write_sessions() as session, session.begin():
+        async with self._bundle().write_sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """Yield a session inside one read-only snapshot transaction."""
-        async with self._read_sessions() as session, session.begin():
+        async with self._bundle().read_sessions() as session, session.begin():
             yield session
 
     async def close(self) -> None:
-        """Release every connection."""
-        await self.engine.dispose()
+        """Release every connection, on each loop that opened some."""
+        current = asyncio.get_running_loop()
+        bundles = list(self._bundles.items())
+        self._bundles.clear()
+        for loop, bundle in bundles:
+            if loop is current:
+                await bundle.engine.dispose()
+            elif loop.is_running():
+                future = asyncio.run_coroutine_threadsafe(bundle.engine.dispose(), loop)
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.wrap_future(future), timeout=5)
+            # A closed loop's connections are daemon threads that end with the process.
+        if self._shared is not None:
+            await self._shared.engine.dispose()
 
     async def __aenter__(self) -> Database:
         return self
@@ -140,6 +185,17 @@ class Database:
 
     def __repr__(self) -> str:
         return f"Database({self.path or self.url})"
+
+
+def _make_bundle(engine: AsyncEngine) -> _EngineBundle:
+    event.listen(engine.sync_engine, "connect", _configure_connection)
+    event.listen(engine.sync_engine, "begin", _begin)
+    writer = engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+    return _EngineBundle(
+        engine=engine,
+        write_sessions=async_sessionmaker(writer, expire_on_commit=False),
+        read_sessions=async_sessionmaker(engine, expire_on_commit=False),
+    )
 
 
 def _create_private_file(path: Path) -> None:

@@ -191,3 +191,26 @@ def test_blocking_form_propagates_errors() -> None:
 
     with pytest.raises(ValueError, match="boom"):
         run_blocking(broken())
+
+
+async def test_one_handle_serves_several_event_loops_at_once(db: Database) -> None:
+    """The TUI's loop and the blocking bridge's loop use one handle concurrently."""
+
+    async def write_rows(session_id: int, count: int) -> None:
+        for _ in range(count):
+            async with db.transaction() as session:
+                await session.execute(
+                    text(
+                        "INSERT INTO escalation_logs (timestamp, session_id, rule_id, severity,"
+                        " message, context_summary) VALUES (CURRENT_TIMESTAMP, :s, 'r', 3, 'm', '{}')"
+                    ),
+                    {"s": session_id},
+                )
+
+    other_loop = asyncio.to_thread(asyncio.run, write_rows(2, 50))
+    await asyncio.gather(write_rows(1, 50), write_rows(3, 50), other_loop)
+    counter = _Counter(db)
+    assert counter.count_tables() >= EXPECTED_TABLE_COUNT
+    async with db.read() as session:
+        total = await session.scalar(text("SELECT count(*) FROM escalation_logs"))
+    assert total == 150
