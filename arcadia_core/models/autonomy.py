@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, Text, func
+from sqlalchemy import String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base
+from arcadia_core.db.types import RealFloat
 
 
 class AutonomyConfigModel(Base):
@@ -19,7 +20,7 @@ class AutonomyConfigModel(Base):
     id: Mapped[int] = mapped_column(primary_key=True, default=1)
     level: Mapped[int] = mapped_column(default=3)
     action_levels: Mapped[dict[str, int]] = mapped_column(default=dict)
-    confidence_threshold: Mapped[float] = mapped_column(Float, default=0.5)
+    confidence_threshold: Mapped[float] = mapped_column(RealFloat(), default=0.5)
     error_demotion_count: Mapped[int] = mapped_column(default=3)
     success_promotion_count: Mapped[int] = mapped_column(default=10)
     auto_adjust: Mapped[bool] = mapped_column(default=True)
@@ -61,4 +62,4 @@ class AutonomyDecisionModel(Base):
     alternatives: Mapped[list[str]] = mapped_column(default=list)
     requires_approval: Mapped[bool] = mapped_column(default=False)
     requires_checkpoint: Mapped[bool] = mapped_column(default=False)
-    confidence: Mapped[float | None] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(RealFloat())

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
+from arcadia_core.db.types import RealFloat
 
 
 class FailureReportModel(Base):
@@ -25,7 +26,7 @@ class FailureReportModel(Base):
     failing_action: Mapped[str] = mapped_column(Text, default="")
     error_messages: Mapped[list[str]] = mapped_column(default=list)
     likely_cause: Mapped[str] = mapped_column(Text, default="")
-    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.0)
     patterns_detected: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     similar_past_failures: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     suggested_fixes: Mapped[list[str]] = mapped_column(default=list)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
+from arcadia_core.db.types import RealFloat
 
 
 class InterventionModel(Base):
@@ -47,8 +48,8 @@ class InterventionPatternModel(Base):
     recommended_action: Mapped[str] = mapped_column(Text, default="")
     rationale: Mapped[str] = mapped_column(Text, default="")
     auto_apply: Mapped[bool] = mapped_column(default=False)
-    confidence: Mapped[float] = mapped_column(Float, default=0.0)
-    min_confidence_for_auto: Mapped[float] = mapped_column(Float, default=0.8)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.0)
+    min_confidence_for_auto: Mapped[float] = mapped_column(RealFloat(), default=0.8)
     source_intervention_ids: Mapped[list[str]] = mapped_column(default=list)
     created_at: Mapped[datetime] = created_now()
     last_matched: Mapped[datetime | None]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, String, Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
+from arcadia_core.db.types import RealFloat
 
 
 class HotMemoryModel(Base):
@@ -39,7 +40,7 @@ class WarmMemoryModel(Base):
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime]
     # INTEGER in ArcadiaForge (bug); FLOAT here.
-    duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    duration_seconds: Mapped[float] = mapped_column(RealFloat(), default=0.0)
     features_started: Mapped[int] = mapped_column(default=0)
     features_completed: Mapped[int] = mapped_column(default=0)
     features_regressed: Mapped[int] = mapped_column(default=0)
@@ -89,7 +90,7 @@ class WarmMemoryPatternModel(Base):
     pattern: Mapped[str] = mapped_column(Text)
     context: Mapped[str] = mapped_column(Text)
     success_count: Mapped[int] = mapped_column(default=1)
-    confidence: Mapped[float] = mapped_column(Float, default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
     context_keywords: Mapped[list[str]] = mapped_column(default=list)
     source_sessions: Mapped[list[int]] = mapped_column(default=list)
     last_used_session: Mapped[int | None]
@@ -109,7 +110,7 @@ class ColdMemoryModel(Base):
     features_regressed: Mapped[int] = mapped_column(default=0)
     errors_count: Mapped[int] = mapped_column(default=0)
     # INTEGER in ArcadiaForge (bug); FLOAT here.
-    duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    duration_seconds: Mapped[float] = mapped_column(RealFloat(), default=0.0)
 
 
 class ColdMemoryKnowledgeModel(Base):
@@ -126,5 +127,5 @@ class ColdMemoryKnowledgeModel(Base):
     context_keywords: Mapped[list[str]] = mapped_column(default=list)
     source_sessions: Mapped[list[int]] = mapped_column(default=list)
     times_verified: Mapped[int] = mapped_column(default=1)
-    confidence: Mapped[float] = mapped_column(Float, default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
     last_used: Mapped[datetime | None]

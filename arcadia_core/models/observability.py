@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
+from arcadia_core.db.types import RealFloat
 
 
 def _new_uuid() -> str:
@@ -27,7 +28,7 @@ class SessionModel(Base):
     end_time: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="running")
     # ArcadiaForge declares this INTEGER (a bug); costs are fractional, so ours is FLOAT.
-    total_cost: Mapped[float] = mapped_column(Float, default=0.0)
+    total_cost: Mapped[float] = mapped_column(RealFloat(), default=0.0)
 
 
 class EventModel(Base):

@@ -6,10 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
+from arcadia_core.db.types import RealFloat
 
 
 def _new_uuid() -> str:
@@ -93,7 +94,7 @@ class DecisionModel(Base):
     choice: Mapped[str] = mapped_column(Text)
     alternatives: Mapped[list[str]] = mapped_column(default=list)
     rationale: Mapped[str] = mapped_column(Text)
-    confidence: Mapped[float] = mapped_column(Float, default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
     inputs_consulted: Mapped[list[str]] = mapped_column(default=list)
     outcome: Mapped[str | None] = mapped_column(Text)
     outcome_success: Mapped[bool | None]
@@ -116,7 +117,7 @@ class HypothesisModel(Base):
     hypothesis_type: Mapped[str] = mapped_column(String(50))
     observation: Mapped[str] = mapped_column(Text)
     hypothesis: Mapped[str] = mapped_column(Text)
-    confidence: Mapped[float] = mapped_column(Float, default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
     status: Mapped[str] = mapped_column(String(20), default="open")
     context_keywords: Mapped[list[str]] = mapped_column(default=list)
     related_features: Mapped[list[int]] = mapped_column(default=list)
