@@ -7,3 +7,12 @@ from arcadia_core.managers.human_interface import InjectionConflict as Injection
 from arcadia_core.managers.human_interface import InjectionPoint as InjectionPoint
 from arcadia_core.managers.human_interface import InjectionResponse as InjectionResponse
 from arcadia_core.managers.human_interface import InjectionType as InjectionType
+
+# Analysis managers: sessions/events, risk, failure analysis, learning, metrics, memory.
+from arcadia_core.managers.observability import Event as Event
+from arcadia_core.managers.observability import Observability as Observability
+from arcadia_core.managers.risk import RiskAssessment as RiskAssessment
+from arcadia_core.managers.risk import RiskClassifier as RiskClassifier
+from arcadia_core.managers.risk import RiskLevel as RiskLevel
+from arcadia_core.managers.risk import RiskPattern as RiskPattern
+from arcadia_core.managers.risk import assess_bash_risk as assess_bash_risk

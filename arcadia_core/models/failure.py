@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from arcadia_core.db.base import Base, created_now
+from arcadia_core.db.base import Base
 from arcadia_core.db.types import RealFloat
 
 
@@ -19,7 +19,7 @@ class FailureReportModel(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(index=True)
-    generated_at: Mapped[datetime] = created_now()
+    generated_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
     failure_type: Mapped[str] = mapped_column(String(50), index=True)
     severity: Mapped[int]
     last_successful_action: Mapped[str] = mapped_column(Text, default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
@@ -20,8 +20,8 @@ class InterventionModel(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     intervention_id: Mapped[str] = mapped_column(String(50), unique=True, index=True)
     session_id: Mapped[int] = mapped_column(index=True)
-    timestamp: Mapped[datetime] = created_now()
-    intervention_type: Mapped[str] = mapped_column(String(50))
+    timestamp: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+    intervention_type: Mapped[str] = mapped_column(String(50), index=True)
     context_signature: Mapped[dict[str, Any]]
     context_details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     original_action: Mapped[str | None] = mapped_column(Text)

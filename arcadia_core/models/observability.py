@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
@@ -37,8 +37,9 @@ class EventModel(Base):
     __tablename__ = "events"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"))
-    timestamp: Mapped[datetime] = created_now()
-    type: Mapped[str] = mapped_column(String(50))
+    # The three indexes are Arcadia's (revision 0002): every event query filters on them.
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id"), index=True)
+    timestamp: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+    type: Mapped[str] = mapped_column(String(50), index=True)
     source: Mapped[str] = mapped_column(String(50), default="system")
     payload: Mapped[dict[str, Any]]

@@ -66,6 +66,21 @@ FLOAT_FIXES = {
 }
 
 
+# Indexes Arcadia adds on top of ArcadiaForge's schema (migration 0002), per table.
+ARCADIA_EXTRA_INDEXES: dict[str, dict[str, tuple[int, str, tuple[str, ...]]]] = {
+    "events": {
+        "ix_events_session_id": (0, "c", ("session_id",)),
+        "ix_events_type": (0, "c", ("type",)),
+        "ix_events_timestamp": (0, "c", ("timestamp",)),
+    },
+    "failure_reports": {"ix_failure_reports_generated_at": (0, "c", ("generated_at",))},
+    "interventions": {
+        "ix_interventions_timestamp": (0, "c", ("timestamp",)),
+        "ix_interventions_intervention_type": (0, "c", ("intervention_type",)),
+    },
+}
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path)
 
@@ -180,7 +195,8 @@ def test_columns_match_arcadiaforge(table: str, forge_db: Path, ours_db: Path) -
 
 @pytest.mark.parametrize("table", sorted(EXPECTED_TABLES))
 def test_indexes_match_arcadiaforge(table: str, forge_db: Path, ours_db: Path) -> None:
-    assert _indexes(ours_db, table) == _indexes(forge_db, table)
+    expected = {**_indexes(forge_db, table), **ARCADIA_EXTRA_INDEXES.get(table, {})}
+    assert _indexes(ours_db, table) == expected
 
 
 @pytest.mark.parametrize("table", sorted(EXPECTED_TABLES))

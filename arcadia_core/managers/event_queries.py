@@ -1,0 +1,306 @@
+"""Event and session query helpers (plain functions on a session) and their result types."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from arcadia_core.events import EventType
+from arcadia_core.models import EventModel, SessionModel
+
+# Keys `log_event` merges into the stored payload; reading splits them out again.
+MERGED_KEYS = ("feature_index", "tool_name", "duration_ms")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event as ArcadiaForge's observability module shaped it."""
+
+    event_id: str
+    timestamp: str
+    event_type: str
+    session_id: int
+    data: dict[str, Any] = field(default_factory=dict)
+    feature_index: int | None = None
+    tool_name: str | None = None
+    duration_ms: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSONL form: optional keys only when set."""
+        result: dict[str, Any] = {
+            "event_id": self.event_id,
+            "timestamp": self.timestamp,
+            "event_type": self.event_type,
+            "session_id": self.session_id,
+            "data": dict(self.data),
+        }
+        for key in MERGED_KEYS:
+            value = getattr(self, key)
+            if value is not None:
+                result[key] = value
+        return result
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        """Rebuild an event from `to_dict` output."""
+        return cls(
+            event_id=str(data["event_id"]),
+            timestamp=data["timestamp"],
+            event_type=data["event_type"],
+            session_id=int(data["session_id"]),
+            data=dict(data.get("data") or {}),
+            feature_index=data.get("feature_index"),
+            tool_name=data.get("tool_name"),
+            duration_ms=data.get("duration_ms"),
+        )
+
+
+@dataclass(slots=True)
+class SessionMetrics:
+    """Per-session counts, duration and usage."""
+
+    session_id: int
+    started_at: str | None = None
+    ended_at: str | None = None
+    duration_seconds: float = 0.0
+    tool_calls_total: int = 0
+    tool_calls_successful: int = 0
+    tool_calls_failed: int = 0
+    tool_calls_blocked: int = 0
+    features_attempted: int = 0
+    features_completed: int = 0
+    features_failed: int = 0
+    errors_total: int = 0
+    warnings_total: int = 0
+    escalations: int = 0
+    human_interventions: int = 0
+    total_input_tokens: int = 0
+    total_output_tokens: int = 0
+    estimated_cost_usd: float = 0.0
+
+
+@dataclass(slots=True)
+class RunMetrics:
+    """Totals over the whole run (every session of the project)."""
+
+    run_id: str
+    project_dir: str
+    first_event_at: str | None = None
+    last_event_at: str | None = None
+    sessions_total: int = 0
+    sessions_completed: int = 0
+    total_tool_calls: int = 0
+    total_tool_errors: int = 0
+    total_tool_blocked: int = 0
+    total_features_completed: int = 0
+    total_features_failed: int = 0
+    total_input_tokens: int = 0
+    total_output_tokens: int = 0
+    total_estimated_cost_usd: float = 0.0
+    session_metrics: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """One `sessions` row with its event count."""
+
+    session_id: int
+    session_uuid: str
+    start_time: datetime
+    end_time: datetime | None
+    status: str
+    total_cost: float
+    event_count: int
+
+    @classmethod
+    def from_row(cls, row: SessionModel, event_count: int) -> SessionInfo:
+        return cls(
+            session_id=row.id,
+            session_uuid=row.session_uuid,
+            start_time=row.start_time,
+            end_time=row.end_time,
+            status=row.status,
+            total_cost=float(row.total_cost or 0.0),
+            event_count=int(event_count or 0),
+        )
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO text of an aware timestamp (None stays None)."""
+    return moment.isoformat() if moment is not None else None
+
+
+def to_event(row: EventModel) -> Event:
+    """The `Event` view of an `events` row (merged keys split back out of the payload)."""
+    payload = dict(row.payload or {})
+    extras = {key: payload.pop(key, None) for key in MERGED_KEYS}
+    return Event(
+        event_id=str(row.id),
+        timestamp=row.timestamp.isoformat(),
+        event_type=row.type,
+        session_id=row.session_id,
+        data=payload,
+        feature_index=extras["feature_index"],
+        tool_name=extras["tool_name"],
+        duration_ms=extras["duration_ms"],
+    )
+
+
+def type_filter(event_type: EventType | str | Sequence[str] | None) -> list[str] | None:
+    """Normalise one type or a sequence of types into a list of strings."""
+    if event_type is None:
+        return None
+    if isinstance(event_type, str):
+        return [str(event_type)]
+    return [str(kind) for kind in event_type]
+
+
+def events_query(
+    *,
+    session_id: int | None = None,
+    event_type: EventType | str | Sequence[str] | None = None,
+    feature_index: int | None = None,
+    tool_name: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before_id: int | None = None,
+) -> Select[tuple[EventModel]]:
+    """SELECT events with every given filter in the WHERE clause (so a LIMIT comes after)."""
+    query = select(EventModel)
+    if session_id is not None:
+        query = query.where(EventModel.session_id == session_id)
+    types = type_filter(event_type)
+    if types is not None:
+        query = query.where(EventModel.type.in_(types))
+    if feature_index is not None:
+        query = query.where(EventModel.payload["feature_index"].as_integer() == feature_index)
+    if tool_name is not None:
+        query = query.where(EventModel.payload["tool_name"].as_string() == tool_name)
+    if since is not None:
+        query = query.where(EventModel.timestamp >= since)
+    if until is not None:
+        query = query.where(EventModel.timestamp <= until)
+    if before_id is not None:
+        query = query.where(EventModel.id < before_id)
+    return query
+
+
+_COUNTERS = {
+    EventType.TOOL_CALL: "tool_calls_total",
+    EventType.TOOL_RESULT: "tool_calls_successful",
+    EventType.TOOL_ERROR: "tool_calls_failed",
+    EventType.TOOL_BLOCKED: "tool_calls_blocked",
+    EventType.FEATURE_STARTED: "features_attempted",
+    EventType.FEATURE_COMPLETED: "features_completed",
+    EventType.FEATURE_FAILED: "features_failed",
+    EventType.ERROR: "errors_total",
+    EventType.WARNING: "warnings_total",
+    EventType.ESCALATION_TRIGGERED: "escalations",
+    EventType.HUMAN_RESPONSE: "human_interventions",
+}
+
+
+def _usage_columns() -> tuple[Any, Any, Any]:
+    payload = EventModel.payload
+    return (
+        func.coalesce(func.sum(payload["input_tokens"].as_integer()), 0),
+        func.coalesce(func.sum(payload["output_tokens"].as_integer()), 0),
+        func.coalesce(func.sum(payload["estimated_cost_usd"].as_float()), 0.0),
+    )
+
+
+async def session_metrics(session: Any, session_id: int | None = None) -> dict[int, SessionMetrics]:
+    """Per-session metrics from three grouped queries (sessions rows, type counts, usage)."""
+    sessions_query = select(SessionModel.id, SessionModel.start_time, SessionModel.end_time)
+    counts_query = select(
+        EventModel.session_id, EventModel.type, func.count(), func.max(EventModel.timestamp)
+    ).group_by(EventModel.session_id, EventModel.type)
+    usage_query = (
+        select(EventModel.session_id, *_usage_columns())
+        .where(EventModel.type == EventType.USAGE_REPORT)
+        .group_by(EventModel.session_id)
+    )
+    if session_id is not None:
+        sessions_query = sessions_query.where(SessionModel.id == session_id)
+        counts_query = counts_query.where(EventModel.session_id == session_id)
+        usage_query = usage_query.where(EventModel.session_id == session_id)
+    result: dict[int, SessionMetrics] = {}
+    starts: dict[int, datetime] = {}
+    ends: dict[int, datetime | None] = {}
+    for sid, start, end in (await session.execute(sessions_query)).all():
+        result[sid] = SessionMetrics(session_id=sid, started_at=iso(start), ended_at=iso(end))
+        starts[sid], ends[sid] = start, end
+    last_event: dict[int, datetime] = {}
+    for sid, kind, count, latest in (await session.execute(counts_query)).all():
+        metrics = result.setdefault(sid, SessionMetrics(session_id=sid))
+        counter = _COUNTERS.get(kind)
+        if counter is not None:
+            setattr(metrics, counter, int(count))
+        if latest is not None and (sid not in last_event or latest > last_event[sid]):
+            last_event[sid] = latest
+    for sid, tokens_in, tokens_out, cost in (await session.execute(usage_query)).all():
+        metrics = result.setdefault(sid, SessionMetrics(session_id=sid))
+        metrics.total_input_tokens = int(tokens_in)
+        metrics.total_output_tokens = int(tokens_out)
+        metrics.estimated_cost_usd = float(cost)
+    for sid, metrics in result.items():
+        start = starts.get(sid)
+        end = ends.get(sid) or last_event.get(sid)
+        if start is not None and end is not None:
+            metrics.duration_seconds = max(0.0, (end - start).total_seconds())
+    return result
+
+
+async def run_metrics(session: Any, *, run_id: str, project_dir: str) -> RunMetrics:
+    """Run totals and per-session metrics, all from SQL aggregates."""
+    first, last = (
+        await session.execute(select(func.min(EventModel.timestamp), func.max(EventModel.timestamp)))
+    ).one()
+    per_session = await session_metrics(session)
+    with_events = await session.scalar(
+        select(func.count(func.distinct(EventModel.session_id))).where(EventModel.session_id > 0)
+    )
+    completed = await session.scalar(
+        select(func.count())
+        .select_from(EventModel)
+        .where(
+            EventModel.type == EventType.SESSION_END,
+            EventModel.payload["status"].as_string() == "completed",
+        )
+    )
+    totals: defaultdict[str, int] = defaultdict(int)
+    for metrics in per_session.values():
+        for name in (
+            "tool_calls_total",
+            "tool_calls_failed",
+            "tool_calls_blocked",
+            "features_completed",
+            "features_failed",
+            "total_input_tokens",
+            "total_output_tokens",
+        ):
+            totals[name] += getattr(metrics, name)
+    return RunMetrics(
+        run_id=run_id,
+        project_dir=project_dir,
+        first_event_at=iso(first),
+        last_event_at=iso(last),
+        sessions_total=int(with_events or 0),
+        sessions_completed=int(completed or 0),
+        total_tool_calls=totals["tool_calls_total"],
+        total_tool_errors=totals["tool_calls_failed"],
+        total_tool_blocked=totals["tool_calls_blocked"],
+        total_features_completed=totals["features_completed"],
+        total_features_failed=totals["features_failed"],
+        total_input_tokens=totals["total_input_tokens"],
+        total_output_tokens=totals["total_output_tokens"],
+        total_estimated_cost_usd=round(
+            sum(metrics.estimated_cost_usd for metrics in per_session.values()), 6
+        ),
+        session_metrics={sid: asdict(metrics) for sid, metrics in sorted(per_session.items())},
+    )

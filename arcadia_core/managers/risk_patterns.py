@@ -1,0 +1,321 @@
+"""Risk levels, risk patterns, the built-in pattern table and bounded regex matching.
+
+Built-in regexes are anchored on word boundaries and command-line flag tokens, and look for
+flags only within the same shell command (up to `;`, `&`, `|` or a newline), so `-f` inside a
+branch name or `-r` inside a file name no longer escalates.
+
+Custom patterns are validated when added (a regex that does not compile is `InvalidInput`) and
+every pattern runs with a time bound (`MATCH_TIMEOUT_SECONDS`) on the first `MAX_MATCH_CHARS`
+characters of its field, using the `regex` module's timeout: a pattern that backtracks
+catastrophically cannot stall the agent. A pattern that times out, or a stored pattern whose
+regex is invalid, counts as matched (failing safe) and says so in its concern.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+from typing import Any
+
+import regex
+
+from arcadia_core.errors import InvalidInput
+
+MAX_MATCH_CHARS = 10_000
+MATCH_TIMEOUT_SECONDS = 0.05
+MAX_REGEX_LENGTH = 255
+
+# A pattern whose tool is "Write" covers every tool that writes a file.
+FILE_WRITE_TOOLS = frozenset({"Write", "Edit", "MultiEdit"})
+
+
+class RiskLevel(IntEnum):
+    """How risky an action is, from 1 (reads) to 5 (destructive and irreversible)."""
+
+    MINIMAL = 1
+    LOW = 2
+    MODERATE = 3
+    HIGH = 4
+    CRITICAL = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RiskPattern:
+    """A rule: tool (None = any) plus an optional regex on one input field, and its flags."""
+
+    pattern_id: str
+    description: str
+    risk_level: RiskLevel
+    tool: str | None = None
+    input_pattern: str | None = None
+    input_field: str | None = None
+    is_reversible: bool = True
+    affects_source_of_truth: bool = False
+    has_external_side_effects: bool = False
+    requires_approval: bool = False
+    requires_checkpoint: bool = False
+    mitigation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """All twelve fields, the level as an int."""
+        data = asdict(self)
+        data["risk_level"] = int(self.risk_level)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RiskPattern:
+        """Rebuild a pattern from `to_dict` output (unknown keys ignored)."""
+        return cls(
+            pattern_id=str(data["pattern_id"]),
+            description=str(data.get("description") or ""),
+            risk_level=RiskLevel(int(data["risk_level"])),
+            tool=data.get("tool"),
+            input_pattern=data.get("input_pattern"),
+            input_field=data.get("input_field"),
+            is_reversible=bool(data.get("is_reversible", True)),
+            affects_source_of_truth=bool(data.get("affects_source_of_truth", False)),
+            has_external_side_effects=bool(data.get("has_external_side_effects", False)),
+            requires_approval=bool(data.get("requires_approval", False)),
+            requires_checkpoint=bool(data.get("requires_checkpoint", False)),
+            mitigation=data.get("mitigation"),
+        )
+
+
+# Pieces of the built-in regexes: one shell command segment, a git subcommand, a flag token.
+_SEGMENT = r"[^;&|\n]*?"
+_GIT = r"\bgit\s+(?:-C\s+\S+\s+)?"
+_END = r"(?=[\s;&|)]|$)"
+
+
+def _short_flag(letters: str) -> str:
+    """A short-option cluster containing one of `letters` (case-sensitive), e.g. -rf."""
+    return rf"-(?-i:[a-zA-Z]*[{letters}][a-zA-Z]*)"
+
+
+DEFAULT_RISK_PATTERNS: tuple[RiskPattern, ...] = (
+    RiskPattern(
+        "feature_database_write",
+        "Direct write to feature database",
+        RiskLevel.HIGH,
+        tool="Write",
+        input_pattern=r"(?:^|[/\\])\.arcadia[/\\]project\.db(?:-wal|-shm|-journal)?$",
+        input_field="file_path",
+        affects_source_of_truth=True,
+        requires_checkpoint=True,
+        mitigation="Use the feature tools to change features instead of writing the database",
+    ),
+    RiskPattern(
+        "git_push",
+        "Git push to remote",
+        RiskLevel.HIGH,
+        tool="Bash",
+        input_pattern=rf"{_GIT}push\b",
+        input_field="command",
+        is_reversible=False,
+        has_external_side_effects=True,
+        requires_approval=True,
+    ),
+    RiskPattern(
+        "git_force_push",
+        "Git force push",
+        RiskLevel.CRITICAL,
+        tool="Bash",
+        input_pattern=(
+            rf"{_GIT}push\b{_SEGMENT}\s(?:--force(?:-with-lease)?(?:=\S*)?|{_short_flag('f')}"
+            rf"|\+\S+){_END}"
+        ),
+        input_field="command",
+        is_reversible=False,
+        has_external_side_effects=True,
+        requires_approval=True,
+        mitigation="Avoid force pushing unless there is no alternative",
+    ),
+    RiskPattern(
+        "git_reset_hard",
+        "Git hard reset",
+        RiskLevel.HIGH,
+        tool="Bash",
+        input_pattern=rf"{_GIT}reset\b{_SEGMENT}\s--hard{_END}",
+        input_field="command",
+        is_reversible=False,
+        requires_approval=True,
+        requires_checkpoint=True,
+    ),
+    RiskPattern(
+        "rm_recursive",
+        "Recursive file deletion",
+        RiskLevel.HIGH,
+        tool="Bash",
+        input_pattern=rf"\brm\s+(?:{_SEGMENT}\s)?(?:{_short_flag('rR')}|--recursive){_END}",
+        input_field="command",
+        is_reversible=False,
+        requires_approval=True,
+        requires_checkpoint=True,
+    ),
+    RiskPattern(
+        "rm_force",
+        "Force file deletion",
+        RiskLevel.MODERATE,
+        tool="Bash",
+        input_pattern=rf"\brm\s+(?:{_SEGMENT}\s)?(?:{_short_flag('f')}|--force){_END}",
+        input_field="command",
+        is_reversible=False,
+        requires_checkpoint=True,
+    ),
+    RiskPattern(
+        "npm_install",
+        "NPM package installation",
+        RiskLevel.MODERATE,
+        tool="Bash",
+        input_pattern=r"\bnpm\s+(?:install|i|add|ci)\b",
+        input_field="command",
+        has_external_side_effects=True,
+        requires_checkpoint=True,
+    ),
+    RiskPattern(
+        "pip_install",
+        "Python package installation",
+        RiskLevel.MODERATE,
+        tool="Bash",
+        input_pattern=r"\bpip3?\s+install\b",
+        input_field="command",
+        has_external_side_effects=True,
+        requires_checkpoint=True,
+    ),
+    RiskPattern(
+        "db_drop",
+        "Database drop operation",
+        RiskLevel.CRITICAL,
+        tool="Bash",
+        input_pattern=r"(?:\bDROP\s+(?:TABLE|DATABASE)\b|\bdropdb\b)",
+        input_field="command",
+        is_reversible=False,
+        requires_approval=True,
+        requires_checkpoint=True,
+        mitigation="Back up the database before dropping anything",
+    ),
+    RiskPattern(
+        "db_truncate",
+        "Database truncate operation",
+        RiskLevel.HIGH,
+        tool="Bash",
+        input_pattern=r"\bTRUNCATE\s+TABLE\b",
+        input_field="command",
+        is_reversible=False,
+        requires_approval=True,
+    ),
+    RiskPattern(
+        "curl_post",
+        "HTTP POST request",
+        RiskLevel.MODERATE,
+        tool="Bash",
+        input_pattern=(
+            rf"\bcurl\b{_SEGMENT}\s(?:-X\s*POST\b|--request\s+POST\b|(?-i:-d)|--data(?:-\w+)?\b"
+            r"|(?-i:-F)|--form\b)"
+        ),
+        input_field="command",
+        has_external_side_effects=True,
+    ),
+    RiskPattern(
+        "env_file_write",
+        "Environment file modification",
+        RiskLevel.HIGH,
+        tool="Write",
+        input_pattern=r"(?:^|[/\\])\.env(?:\.(?!(?:example|sample|template|dist)$)[\w.-]+)?$",
+        input_field="file_path",
+        affects_source_of_truth=True,
+        requires_approval=True,
+    ),
+    RiskPattern(
+        "config_file_write",
+        "Configuration file modification",
+        RiskLevel.MODERATE,
+        tool="Write",
+        input_pattern=r"(?:config|settings)\.(?:json|ya?ml|toml)$",
+        input_field="file_path",
+        requires_checkpoint=True,
+    ),
+)
+
+BUILTIN_PATTERN_IDS = frozenset(pattern.pattern_id for pattern in DEFAULT_RISK_PATTERNS)
+
+DEFAULT_TOOL_RISKS: dict[str, RiskLevel] = {
+    "Read": RiskLevel.MINIMAL,
+    "Glob": RiskLevel.MINIMAL,
+    "Grep": RiskLevel.MINIMAL,
+    "WebFetch": RiskLevel.LOW,
+    "Write": RiskLevel.MODERATE,
+    "Edit": RiskLevel.MODERATE,
+    "Bash": RiskLevel.MODERATE,
+    "feature_mark": RiskLevel.MODERATE,
+    "feature_skip": RiskLevel.LOW,
+    "feature_add": RiskLevel.LOW,
+    "feature_list": RiskLevel.MINIMAL,
+    "feature_focus": RiskLevel.MINIMAL,
+    "puppeteer_navigate": RiskLevel.LOW,
+    "puppeteer_screenshot": RiskLevel.MINIMAL,
+    "puppeteer_click": RiskLevel.LOW,
+    "puppeteer_type": RiskLevel.LOW,
+}
+
+
+@functools.lru_cache(maxsize=1024)
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
+    """Compile a risk regex (case-insensitive); raises `InvalidInput` when it is malformed."""
+    try:
+        return regex.compile(pattern, regex.IGNORECASE)
+    except (regex.error, TypeError, ValueError, RecursionError) as error:
+        raise InvalidInput(f"invalid regular expression {pattern!r}: {error}") from error
+
+
+def validate_pattern(pattern: RiskPattern) -> None:
+    """Reject a custom pattern that could not be stored or matched."""
+    if not pattern.pattern_id.strip() or len(pattern.pattern_id) > 50:
+        raise InvalidInput("pattern_id must be 1 to 50 characters")
+    if not pattern.description.strip():
+        raise InvalidInput("a risk pattern needs a description")
+    if int(pattern.risk_level) not in {int(level) for level in RiskLevel}:
+        raise InvalidInput(f"risk_level must be 1..5, not {pattern.risk_level}")
+    for name in ("tool", "input_field"):
+        value = getattr(pattern, name)
+        if value is not None and (not value.strip() or len(value) > 50):
+            raise InvalidInput(f"{name} must be 1 to 50 characters")
+    if pattern.input_pattern is not None:
+        if len(pattern.input_pattern) > MAX_REGEX_LENGTH:
+            raise InvalidInput(f"input_pattern is longer than {MAX_REGEX_LENGTH} characters")
+        if pattern.input_field is None:
+            raise InvalidInput("input_pattern needs the input_field it applies to")
+        compile_pattern(pattern.input_pattern)
+
+
+def tool_matches(pattern_tool: str | None, tool: str) -> bool:
+    """Whether a pattern's tool covers `tool` (None = any; "Write" = every file writer)."""
+    if pattern_tool is None or pattern_tool == tool:
+        return True
+    return pattern_tool == "Write" and tool in FILE_WRITE_TOOLS
+
+
+def field_text(action_input: dict[str, Any], field_name: str) -> str:
+    """The bounded text of one input field ("" when missing)."""
+    value = action_input.get(field_name)
+    return "" if value is None else str(value)[:MAX_MATCH_CHARS]
+
+
+def match_pattern(pattern: RiskPattern, tool: str, action_input: dict[str, Any]) -> str | None:
+    """The concern text when `pattern` applies to this call, else None."""
+    if not tool_matches(pattern.tool, tool):
+        return None
+    if pattern.input_pattern is None or pattern.input_field is None:
+        return pattern.description
+    try:
+        compiled = compile_pattern(pattern.input_pattern)
+    except InvalidInput:
+        return f"{pattern.description} (pattern {pattern.pattern_id} is invalid; treated as a match)"
+    try:
+        found = compiled.search(
+            field_text(action_input, pattern.input_field), timeout=MATCH_TIMEOUT_SECONDS
+        )
+    except TimeoutError:
+        return f"{pattern.description} (pattern {pattern.pattern_id} timed out; treated as a match)"
+    return pattern.description if found else None
