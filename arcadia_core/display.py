@@ -1,0 +1,40 @@
+"""Make untrusted text safe to show on a terminal: control characters become visible symbols."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (except tab and newline, handled by the caller's choice), DEL, C1 controls, and
+# the bidirectional overrides that can make text read differently from what it is.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEWLINES = re.compile("\r\n|\n|\r")
+
+TRUNCATION_MARK = "…"
+
+
+def _symbol(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␀ … ␛ …
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def printable(value: object, *, max_chars: int | None = None, one_line: bool = False) -> str:
+    """`value` as text whose control characters and escape sequences are shown, never obeyed.
+
+    ESC and the other C0/C1 controls become visible symbols (ESC is `␛`), tabs become spaces;
+    newlines are kept unless `one_line`, which shows them as `⏎`. Text longer than
+    `max_chars` is cut and says how much was left out.
+    """
+    text = value if isinstance(value, str) else str(value)
+    cut = 0
+    if max_chars is not None and len(text) > max_chars:
+        cut = len(text) - max_chars
+        text = text[:max_chars]
+    text = _NEWLINES.sub("\u23ce" if one_line else "\n", text)
+    text = _UNSAFE.sub(_symbol, text.replace("\t", "    "))
+    if cut:
+        text += f"{TRUNCATION_MARK} (+{cut:,} chars)"
+    return text
