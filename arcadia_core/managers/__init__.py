@@ -7,6 +7,12 @@ from arcadia_core.managers.human_interface import InjectionConflict as Injection
 from arcadia_core.managers.human_interface import InjectionPoint as InjectionPoint
 from arcadia_core.managers.human_interface import InjectionResponse as InjectionResponse
 from arcadia_core.managers.human_interface import InjectionType as InjectionType
+from arcadia_core.managers.autonomy import ActionCategory as ActionCategory
+from arcadia_core.managers.autonomy import AutonomyConfig as AutonomyConfig
+from arcadia_core.managers.autonomy import AutonomyDecision as AutonomyDecision
+from arcadia_core.managers.autonomy import AutonomyLevel as AutonomyLevel
+from arcadia_core.managers.autonomy import AutonomyManager as AutonomyManager
+from arcadia_core.managers.autonomy import PerformanceMetrics as PerformanceMetrics
 
 # Analysis managers: sessions/events, risk, failure analysis, learning, metrics, memory.
 from arcadia_core.managers.observability import Event as Event
