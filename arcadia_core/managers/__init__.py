@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from arcadia_core.managers.human_interface import HumanInterface as HumanInterface
-from arcadia_core.managers.human_interface import InjectionConflict as InjectionConflict
-from arcadia_core.managers.human_interface import InjectionPoint as InjectionPoint
-from arcadia_core.managers.human_interface import InjectionResponse as InjectionResponse
-from arcadia_core.managers.human_interface import InjectionType as InjectionType
+# Agent-side managers: autonomy, escalation, human interface (injection points).
 from arcadia_core.managers.autonomy import ActionCategory as ActionCategory
 from arcadia_core.managers.autonomy import AutonomyConfig as AutonomyConfig
 from arcadia_core.managers.autonomy import AutonomyDecision as AutonomyDecision
 from arcadia_core.managers.autonomy import AutonomyLevel as AutonomyLevel
 from arcadia_core.managers.autonomy import AutonomyManager as AutonomyManager
 from arcadia_core.managers.autonomy import PerformanceMetrics as PerformanceMetrics
+from arcadia_core.managers.escalation import EscalationContext as EscalationContext
+from arcadia_core.managers.escalation import EscalationEngine as EscalationEngine
+from arcadia_core.managers.escalation import EscalationResult as EscalationResult
+from arcadia_core.managers.escalation import EscalationRule as EscalationRule
+from arcadia_core.managers.human_interface import HumanInterface as HumanInterface
+from arcadia_core.managers.human_interface import InjectionConflict as InjectionConflict
+from arcadia_core.managers.human_interface import InjectionPoint as InjectionPoint
+from arcadia_core.managers.human_interface import InjectionResponse as InjectionResponse
+from arcadia_core.managers.human_interface import InjectionType as InjectionType
 
 # Analysis managers: sessions/events, risk, failure analysis, learning, metrics, memory.
 from arcadia_core.managers.observability import Event as Event

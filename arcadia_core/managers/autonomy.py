@@ -150,7 +150,9 @@ class AutonomyManager:
 
     # -- storage -----------------------------------------------------------------------------
 
-    async def _rows(self, session: AsyncSession) -> tuple[AutonomyConfigModel, AutonomyMetricsModel]:
+    async def _rows(
+        self, session: AsyncSession
+    ) -> tuple[AutonomyConfigModel, AutonomyMetricsModel]:
         """The two single rows, created (config from the initial one) when missing."""
         now = self.clock()
         config_row = await session.get(AutonomyConfigModel, ROW_ID, populate_existing=True)
@@ -206,9 +208,7 @@ class AutonomyManager:
     ) -> AutonomyDecision:
         """Decide whether `tool` may run now, and record the decision."""
         action_input = dict(action_input or {})
-        checker = self._action_checkers.get(tool) or self._action_checkers.get(
-            base_tool_name(tool)
-        )
+        checker = self._action_checkers.get(tool) or self._action_checkers.get(base_tool_name(tool))
         checker_level = None if checker is None else AutonomyLevel.parse(checker(action_input))
         now = self.clock()
         async with self.db.transaction() as session:
@@ -312,9 +312,7 @@ class AutonomyManager:
                     config.action_levels[tool] = target
                 _write_config(config_row, config, now)
                 metrics = metrics_from_row(metrics_row)
-                metrics.record_level_change(
-                    before, target, reason, by=by, tool=tool, timestamp=now
-                )
+                metrics.record_level_change(before, target, reason, by=by, tool=tool, timestamp=now)
                 _write_metrics(metrics_row, metrics, now)
         return target
 

@@ -107,7 +107,7 @@ def clamp_level(level: int, low: int = 1, high: int = 5) -> AutonomyLevel:
 
 @dataclass
 class AutonomyConfig:
-    """The supervisor-tunable autonomy configuration (stored as the single `autonomy_config` row)."""
+    """The supervisor-tunable autonomy configuration (the single `autonomy_config` row)."""
 
     level: AutonomyLevel = AutonomyLevel.EXECUTE_SAFE
     action_levels: dict[str, AutonomyLevel] = field(default_factory=dict)

@@ -117,7 +117,7 @@ class HumanInterface:
         return self
 
     def request_pause(self) -> None:
-        """End every wait in progress with the `pause_requested` outcome (later waits are unaffected)."""
+        """End the waits in progress with the `pause_requested` outcome (later ones wait)."""
         self._pause_generation += 1
 
     # -- asking ------------------------------------------------------------------------------
@@ -147,9 +147,7 @@ class HumanInterface:
             escalation_rule_id,
         )
         async with self.db.transaction() as session:
-            point = await q.insert_point(
-                session, new, session_id=self.session_id, now=self.clock()
-            )
+            point = await q.insert_point(session, new, session_id=self.session_id, now=self.clock())
         _log_notice(point)
         return point
 
@@ -282,7 +280,11 @@ class HumanInterface:
                 raise InjectionConflict(point)
             answer = _checked_answer(point, response, free_text)
             if not await q.resolve_point(
-                session, point_id, status=RESPONDED, responded_by=by, now=self.clock(),
+                session,
+                point_id,
+                status=RESPONDED,
+                responded_by=by,
+                now=self.clock(),
                 response=answer,
             ):
                 current = await q.find_point(session, point_id)
@@ -300,7 +302,11 @@ class HumanInterface:
             if point is None:
                 raise NotFound(f"no injection point {point_id}")
             if not await q.resolve_point(
-                session, point_id, status=CANCELLED, responded_by=by, now=self.clock(),
+                session,
+                point_id,
+                status=CANCELLED,
+                responded_by=by,
+                now=self.clock(),
                 set_response=False,
             ):
                 current = await q.find_point(session, point_id)
@@ -320,7 +326,11 @@ class HumanInterface:
         async with self.db.transaction() as session:
             for point in await q.pending_older_than(session, now - older_than):
                 if await q.resolve_point(
-                    session, point.point_id, status=TIMEOUT, responded_by=by, now=now,
+                    session,
+                    point.point_id,
+                    status=TIMEOUT,
+                    responded_by=by,
+                    now=now,
                     response=point.default_on_timeout,
                 ):
                     expired.append(point.point_id)

@@ -85,11 +85,15 @@ async def test_denied_actions_carry_alternatives_and_flags(manager: AutonomyMana
     assert not write.allowed and write.requires_approval and not write.requires_checkpoint
     assert write.action == "Write to app.py"
     assert write.alternatives == ["Use Read to review current state first"]
-    assert write.reason == "Action denied: Write requires level EXECUTE_SAFE but effective level is PLAN"
+    assert (
+        write.reason
+        == "Action denied: Write requires level EXECUTE_SAFE but effective level is PLAN"
+    )
     bash = await manager.check_action_async("Bash", {"command": "x" * 80})
     assert bash.action == "Run: " + "x" * 50 + "..."
     assert bash.alternatives == [
-        "Use a safer alternative command", "Request approval for command execution",
+        "Use a safer alternative command",
+        "Request approval for command execution",
     ]
     await manager.set_level_async(L.EXECUTE_SAFE, by="test")
     mark = await manager.check_action_async("mcp__features__feature_mark", {"index": 4})
@@ -97,13 +101,15 @@ async def test_denied_actions_carry_alternatives_and_flags(manager: AutonomyMana
     assert not mark.allowed and mark.requires_checkpoint
     assert mark.required_level == L.EXECUTE_REVIEW
     assert mark.alternatives == [
-        "Queue action for human review", "Temporarily elevate to level EXECUTE_REVIEW",
+        "Queue action for human review",
+        "Temporarily elevate to level EXECUTE_REVIEW",
     ]
     await manager.set_tool_level_async("rm_tree", L.FULL_AUTO, by="test")
     destructive = await manager.check_action_async("rm_tree")
     assert destructive.action == "rm_tree operation"
     assert destructive.alternatives[:2] == [
-        "Request human approval for this action", "Create a checkpoint before proceeding",
+        "Request human approval for this action",
+        "Create a checkpoint before proceeding",
     ]
 
 
@@ -142,7 +148,8 @@ async def test_one_demotion_per_error_streak_clamped_at_the_floor(
     metrics = await manager.get_metrics_async()
     assert (metrics.consecutive_errors, metrics.total_errors) == (9, 9)
     assert [(c["from_level"], c["to_level"], c["by"]) for c in metrics.level_changes] == [
-        (3, 2, "auto"), (2, 1, "auto"),
+        (3, 2, "auto"),
+        (2, 1, "auto"),
     ]
     assert metrics.level_changes[0]["reason"] == "Demoted due to 3 consecutive errors"
 
@@ -169,8 +176,16 @@ async def test_stored_extremes_from_arcadiaforge_never_raise(
     db: Database, manager: AutonomyManager
 ) -> None:
     async with db.transaction() as session:
-        session.add(AutonomyConfigModel(id=1, level=5, min_level=1, max_level=4,
-                                        success_promotion_count=1, error_demotion_count=1))
+        session.add(
+            AutonomyConfigModel(
+                id=1,
+                level=5,
+                min_level=1,
+                max_level=4,
+                success_promotion_count=1,
+                error_demotion_count=1,
+            )
+        )
     assert await manager.record_outcome_async(True) == L.FULL_AUTO
     async with db.transaction() as session:
         row = await session.get(AutonomyConfigModel, 1)
@@ -196,7 +211,10 @@ async def test_set_level_validates_and_records_who(manager: AutonomyManager) -> 
     assert await manager.set_level_async("2", by="tui:alice") == L.PLAN  # unchanged: no entry
     [change] = (await manager.get_metrics_async()).level_changes
     assert (change["from_level"], change["to_level"], change["by"], change["reason"]) == (
-        3, 2, "tui:alice", "too many mistakes",
+        3,
+        2,
+        "tui:alice",
+        "too many mistakes",
     )
 
 
@@ -207,7 +225,8 @@ async def test_tool_overrides_are_set_removed_and_recorded(manager: AutonomyMana
     assert (await manager.get_config_async()).action_levels == {}
     changes = (await manager.get_metrics_async()).level_changes
     assert [(c["tool"], c["from_level"], c["to_level"]) for c in changes] == [
-        ("Bash", None, 4), ("Bash", 4, None),
+        ("Bash", None, 4),
+        ("Bash", 4, None),
     ]
     with pytest.raises(InvalidInput):
         await manager.set_tool_level_async(" ", 3, by="x")
@@ -260,7 +279,8 @@ async def test_decision_history_filters_and_order(
     denied = await manager.get_decision_history_async(allowed_only=False)
     assert [entry["tool"] for entry in denied] == ["Write", "Bash"]
     assert [e["tool"] for e in await manager.get_decision_history_async(limit=2)] == [
-        "Read", "Bash",
+        "Read",
+        "Bash",
     ]
     assert len(await manager.get_decision_history_async(tool="Read", allowed_only=True)) == 2
     assert await manager.get_decision_history_async(session_id=99) == []
@@ -276,7 +296,9 @@ async def test_status_elevation_reset_and_blocking_forms(manager: AutonomyManage
     assert status["performance"]["success_rate"] == 0.0
     request = manager.request_elevation(L.EXECUTE_REVIEW, "needs to mark features", 2)
     assert (request["current_level"], request["target_level"], request["requires_approval"]) == (
-        "PLAN", "EXECUTE_REVIEW", True,
+        "PLAN",
+        "EXECUTE_REVIEW",
+        True,
     )
     manager.reset_metrics()
     metrics = manager.metrics
@@ -313,7 +335,9 @@ async def test_a_running_agent_process_honours_a_level_changed_elsewhere(
 ) -> None:
     agent = subprocess.Popen(
         [sys.executable, "-m", "tests.agent_process", "autonomy", str(project_dir)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert agent.stdin is not None and agent.stdout is not None
     try:

@@ -99,8 +99,12 @@ async def test_a_legacy_point_id_is_never_reused(db: Database, human: HumanInter
     async with db.transaction() as session:
         session.add(
             InjectionPointModel(
-                point_id="INJ-4-2", session_id=4, point_type="decision", recommendation="x",
-                status="responded", responded_by="human",
+                point_id="INJ-4-2",
+                session_id=4,
+                point_type="decision",
+                recommendation="x",
+                status="responded",
+                responded_by="human",
             )
         )
     point = await ask(human)
@@ -128,7 +132,10 @@ async def test_waiter_sees_an_answer_committed_by_another_connection(
     assert answered.status == "responded" and answered.responded_by == "tui:alice"
     response = await asyncio.wait_for(waiting, 5)
     assert (response.responded, response.response, response.responded_by, response.status) == (
-        True, "Deny", "tui:alice", "responded",
+        True,
+        "Deny",
+        "tui:alice",
+        "responded",
     )
     assert response.timestamp == answered.responded_at
     assert await event_types(db) == ["human_injection", "human_response"]
@@ -144,7 +151,10 @@ async def test_timeout_applies_the_default_and_a_late_answer_conflicts(
     clock.advance(30)
     response = await asyncio.wait_for(waiting, 5)
     assert (response.responded, response.response, response.responded_by, response.status) == (
-        False, "skip", "timeout_default", "timeout",
+        False,
+        "skip",
+        "timeout_default",
+        "timeout",
     )
     with pytest.raises(Conflict) as caught:
         await human.answer_async(point.point_id, "yes", by="cli:bob")
@@ -152,7 +162,9 @@ async def test_timeout_applies_the_default_and_a_late_answer_conflicts(
     assert caught.value.point.status == "timeout"  # type: ignore[attr-defined]
     stored = await human.get_point_async(point.point_id)
     assert (stored.status, stored.response, stored.responded_by) == (
-        "timeout", "skip", "timeout_default",
+        "timeout",
+        "skip",
+        "timeout_default",
     )
     assert (await event_types(db)).count("human_response") == 1
 
@@ -165,7 +177,9 @@ async def test_an_answer_is_never_overwritten_by_the_timeout(
     clock.advance(3600)
     response = await human.wait_for_response_async(point.point_id)
     assert (response.response, response.responded_by, response.responded) == (
-        "no", "cli:bob", True,
+        "no",
+        "cli:bob",
+        True,
     )
     stored = await human.get_point_async(point.point_id)
     assert (stored.status, stored.response) == ("responded", "no")
@@ -182,11 +196,16 @@ async def test_without_default_the_agent_waits_until_cancelled(
     assert not waiting.done()
     cancelled = await HumanInterface(other_db).cancel_point_async(point.point_id, by="cli:bob")
     assert (cancelled.status, cancelled.responded_by, cancelled.response) == (
-        "cancelled", "cli:bob", None,
+        "cancelled",
+        "cli:bob",
+        None,
     )
     response = await asyncio.wait_for(waiting, 5)
     assert (response.responded, response.status, response.responded_by, response.response) == (
-        False, "cancelled", "cli:bob", "yes",
+        False,
+        "cancelled",
+        "cli:bob",
+        "yes",
     )
     stored = await human.get_point_async(point.point_id)
     assert stored.status == "cancelled"
@@ -207,9 +226,9 @@ async def test_answer_validation(human: HumanInterface) -> None:
     answered = await human.answer_async(decision.point_id, "YES", by="cli:bob")
     assert answered.response == "yes"
     forced = await ask(human)
-    assert (await human.answer_async(forced.point_id, "maybe", by="a", free_text=True)).response == (
-        "maybe"
-    )
+    assert (
+        await human.answer_async(forced.point_id, "maybe", by="a", free_text=True)
+    ).response == ("maybe")
     for point_type in (InjectionType.GUIDANCE, "redirect"):
         point = await ask(human, point_type=point_type)
         assert (await human.answer_async(point.point_id, "try X", by="a")).response == "try X"
@@ -238,7 +257,8 @@ async def test_two_racing_responders_have_one_winner(
         assert len(winners) == 1 and len(losers) == 1, results
         stored = await agent.get_point_async(point.point_id)
         assert (stored.response, stored.responded_by) == (
-            winners[0].response, winners[0].responded_by,
+            winners[0].response,
+            winners[0].responded_by,
         )
         assert "was already answered by" in str(losers[0])
     async with db.read() as session:
@@ -284,9 +304,7 @@ async def test_expire_resolves_only_old_pending_points(
     second = await human.get_point_async(without_default.point_id)
     assert (first.status, first.response, first.responded_by) == ("timeout", "skip", "expired")
     assert (second.status, second.response) == ("timeout", None)
-    assert "no default" in str(
-        (await _conflict(human.answer_async(second.point_id, "yes", by="x")))
-    )
+    assert "no default" in str(await _conflict(human.answer_async(second.point_id, "yes", by="x")))
     assert (await human.get_point_async(young.point_id)).is_pending
     assert await human.expire_async(timedelta(minutes=30), by="cli:ops") == []
     assert (await event_types(db)).count("human_response") == 3
@@ -309,7 +327,10 @@ async def test_pause_ends_current_waits_only(human: HumanInterface) -> None:
     human.request_pause()
     response = await asyncio.wait_for(waiting, 5)
     assert (response.responded_by, response.status, response.response, response.responded) == (
-        "pause_requested", "cancelled", "skip", False,
+        "pause_requested",
+        "cancelled",
+        "skip",
+        False,
     )
     later = await ask(human)
     waiting = asyncio.create_task(human.wait_for_response_async(later.point_id))
@@ -346,7 +367,10 @@ async def test_pending_order_history_and_stats(human: HumanInterface, clock: Man
     high_newer = await ask(human, severity=5, point_type="approval")
     pending = await human.get_pending_async()
     assert [p.point_id for p in pending] == [
-        high_new.point_id, high_newer.point_id, mid.point_id, low.point_id,
+        high_new.point_id,
+        high_newer.point_id,
+        mid.point_id,
+        low.point_id,
     ]
     assert await human.respond_async(mid.point_id, "anything")
     assert not await human.respond_async(mid.point_id, "again")
@@ -355,7 +379,10 @@ async def test_pending_order_history_and_stats(human: HumanInterface, clock: Man
     assert not await human.cancel_async(low.point_id)
     history = await human.get_history_async()
     assert [entry["point_id"] for entry in history] == [
-        high_newer.point_id, mid.point_id, high_new.point_id, low.point_id,
+        high_newer.point_id,
+        mid.point_id,
+        high_new.point_id,
+        low.point_id,
     ]
     assert history[1]["completed"] and history[1]["responded_by"] == "api:agent-user"
     assert history[1]["response"] == "anything"
@@ -401,10 +428,18 @@ def test_request_input_sync_outside_a_loop(project_dir: Path) -> None:
 
 def test_point_dict_round_trip_and_summary() -> None:
     legacy = {
-        "point_id": "INJ-1-3", "timestamp": "2024-05-01T10:00:00+00:00", "session_id": 1,
-        "point_type": "decision", "context": {}, "options": ["a", "b"],
-        "recommendation": "a" * 40, "timeout_seconds": 300, "default_on_timeout": None,
-        "response": "b", "responded_at": "2024-05-01T10:01:00+00:00", "responded_by": "human",
+        "point_id": "INJ-1-3",
+        "timestamp": "2024-05-01T10:00:00+00:00",
+        "session_id": 1,
+        "point_type": "decision",
+        "context": {},
+        "options": ["a", "b"],
+        "recommendation": "a" * 40,
+        "timeout_seconds": 300,
+        "default_on_timeout": None,
+        "response": "b",
+        "responded_at": "2024-05-01T10:01:00+00:00",
+        "responded_by": "human",
     }
     point = InjectionPoint.from_dict(legacy)
     assert point.status == "responded" and point.is_responded
