@@ -27,3 +27,9 @@ from arcadia_core.managers.risk import RiskClassifier as RiskClassifier
 from arcadia_core.managers.risk import RiskLevel as RiskLevel
 from arcadia_core.managers.risk import RiskPattern as RiskPattern
 from arcadia_core.managers.risk import assess_bash_risk as assess_bash_risk
+from arcadia_core.managers.failure_analysis import FailureAnalyzer as FailureAnalyzer
+from arcadia_core.managers.failure_analysis import FailureReport as FailureReport
+from arcadia_core.managers.failure_analysis import FailureType as FailureType
+from arcadia_core.managers.intervention_learning import ContextSignature as ContextSignature
+from arcadia_core.managers.intervention_learning import InterventionLearner as InterventionLearner
+from arcadia_core.managers.intervention_learning import InterventionType as InterventionType
