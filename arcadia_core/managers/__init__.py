@@ -33,3 +33,4 @@ from arcadia_core.managers.failure_analysis import FailureType as FailureType
 from arcadia_core.managers.intervention_learning import ContextSignature as ContextSignature
 from arcadia_core.managers.intervention_learning import InterventionLearner as InterventionLearner
 from arcadia_core.managers.intervention_learning import InterventionType as InterventionType
+from arcadia_core.managers.metrics import MetricsCollector as MetricsCollector

@@ -201,8 +201,15 @@ _COUNTERS = {
     EventType.ERROR: "errors_total",
     EventType.WARNING: "warnings_total",
     EventType.ESCALATION_TRIGGERED: "escalations",
-    EventType.HUMAN_RESPONSE: "human_interventions",
 }
+
+
+def answered_by_a_person() -> Any:
+    """human_response events where someone answered (a timeout or cancellation is not one)."""
+    responded = EventModel.payload["responded"].as_boolean()
+    return (EventModel.type == EventType.HUMAN_RESPONSE) & (
+        responded.is_(None) | responded.is_(True)
+    )
 
 
 def _usage_columns() -> tuple[Any, Any, Any]:
@@ -225,10 +232,16 @@ async def session_metrics(session: Any, session_id: int | None = None) -> dict[i
         .where(EventModel.type == EventType.USAGE_REPORT)
         .group_by(EventModel.session_id)
     )
+    answers_query = (
+        select(EventModel.session_id, func.count())
+        .where(answered_by_a_person())
+        .group_by(EventModel.session_id)
+    )
     if session_id is not None:
         sessions_query = sessions_query.where(SessionModel.id == session_id)
         counts_query = counts_query.where(EventModel.session_id == session_id)
         usage_query = usage_query.where(EventModel.session_id == session_id)
+        answers_query = answers_query.where(EventModel.session_id == session_id)
     result: dict[int, SessionMetrics] = {}
     starts: dict[int, datetime] = {}
     ends: dict[int, datetime | None] = {}
@@ -248,6 +261,8 @@ async def session_metrics(session: Any, session_id: int | None = None) -> dict[i
         metrics.total_input_tokens = int(tokens_in)
         metrics.total_output_tokens = int(tokens_out)
         metrics.estimated_cost_usd = float(cost)
+    for sid, count in (await session.execute(answers_query)).all():
+        result.setdefault(sid, SessionMetrics(session_id=sid)).human_interventions = int(count)
     for sid, metrics in result.items():
         start = starts.get(sid)
         end = ends.get(sid) or last_event.get(sid)
