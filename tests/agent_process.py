@@ -1,10 +1,13 @@
-"""A stand-in agent process for multi-process tests: `python -m tests.agent_process MODE DIR`.
+"""Stand-in agent and supervisor processes for multi-process tests (`python -m tests.agent_process`).
 
 Modes:
-- `ask DIR [TIMEOUT DEFAULT]` — `request_input` on a decision point and print the
-  `InjectionResponse` as one JSON line;
+- `ask DIR [TIMEOUT [DEFAULT [COUNT]]]` — COUNT times in a row, `request_input` on a decision
+  point (options yes/no/skip; DEFAULT `-` means none) and print each `InjectionResponse` as one
+  JSON line;
 - `autonomy DIR` — for each tool name read from stdin, `check_action` it and print the
-  decision as one JSON line (one long-lived manager, like a running agent).
+  decision as one JSON line (one long-lived manager, like a running agent);
+- `responder DIR NAME` — print `ready`, then for each `POINT_ID ANSWER` line read from stdin
+  answer as `NAME` and print `{"won": bool, "detail": ...}` (for cross-process races).
 """
 
 from __future__ import annotations
@@ -15,42 +18,65 @@ import sys
 from pathlib import Path
 
 from arcadia_core.db import Database
+from arcadia_core.errors import Conflict
 from arcadia_core.managers.autonomy import AutonomyManager
 from arcadia_core.managers.human_interface import HumanInterface, InjectionType
 
 
-async def ask(project_dir: Path, timeout: int, default: str | None) -> None:
+async def read_line() -> str:
+    return (await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)).strip()
+
+
+async def ask(project_dir: Path, timeout: int, default: str | None, count: int) -> None:
     async with await Database.open(project_dir) as database:
         human = HumanInterface(database, 7, poll_interval=0.02)
-        response = await human.request_input(
-            InjectionType.DECISION,
-            {"feature": 3},
-            ["yes", "no", "skip"],
-            "yes",
-            timeout_seconds=timeout,
-            default_on_timeout=default,
-            message="Proceed with the migration?",
-        )
-        print(json.dumps(response.to_dict()), flush=True)
+        for _ in range(count):
+            response = await human.request_input(
+                InjectionType.DECISION,
+                {"feature": 3},
+                ["yes", "no", "skip"],
+                "yes",
+                timeout_seconds=timeout,
+                default_on_timeout=default,
+                message="Proceed with the migration?",
+            )
+            print(json.dumps(response.to_dict()), flush=True)
 
 
 async def autonomy(project_dir: Path) -> None:
     async with await Database.open(project_dir) as database:
         manager = AutonomyManager(database, session_id=7)
-        loop = asyncio.get_running_loop()
-        while line := (await loop.run_in_executor(None, sys.stdin.readline)).strip():
+        while line := await read_line():
             decision = await manager.check_action_async(line, {"file_path": "/src/app.py"})
             print(json.dumps(decision.to_dict()), flush=True)
+
+
+async def responder(project_dir: Path, name: str) -> None:
+    async with await Database.open(project_dir) as database:
+        human = HumanInterface(database)
+        await human.get_stats_async()  # connect before the race starts
+        print("ready", flush=True)
+        while line := await read_line():
+            point_id, answer = line.split(" ", 1)
+            try:
+                point = await human.answer_async(point_id, answer, by=name)
+            except Conflict as error:
+                print(json.dumps({"won": False, "detail": error.message}), flush=True)
+            else:
+                print(json.dumps({"won": True, "detail": point.response}), flush=True)
 
 
 def main(argv: list[str]) -> None:
     mode, directory = argv[0], Path(argv[1])
     if mode == "ask":
         timeout = int(argv[2]) if len(argv) > 2 else 300
-        default = argv[3] if len(argv) > 3 else None
-        asyncio.run(ask(directory, timeout, default))
+        default = argv[3] if len(argv) > 3 and argv[3] != "-" else None
+        count = int(argv[4]) if len(argv) > 4 else 1
+        asyncio.run(ask(directory, timeout, default, count))
     elif mode == "autonomy":
         asyncio.run(autonomy(directory))
+    elif mode == "responder":
+        asyncio.run(responder(directory, argv[2]))
     else:
         raise SystemExit(f"unknown mode {mode}")
 

@@ -10,13 +10,20 @@ from pathlib import Path
 from typing import Any
 
 from arcadia_core import __version__
-from arcadia_core.cli import db_commands, watch_commands
+from arcadia_core.cli import (
+    answer_commands,
+    autonomy_commands,
+    db_commands,
+    rules_commands,
+    watch_commands,
+)
 from arcadia_core.cli.common import fail
 from arcadia_core.errors import ArcadiaError
 
 # Each module adds its subcommands with `register(subparsers, common)`; its handlers are
 # `async def handler(args) -> int` stored as the `handler` default.
 COMMAND_MODULES: list[Any] = [db_commands, watch_commands]
+COMMAND_MODULES += [answer_commands, autonomy_commands, rules_commands]
 
 Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 

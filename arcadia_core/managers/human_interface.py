@@ -15,8 +15,9 @@ tui:alice: 'yes'").
   line, or a direct Python call (`api` is the default channel of this class); on status
   `responded` they answered, on status `cancelled` they cancelled the point;
 - `timeout_default` — the waiting agent applied `default_on_timeout` (status `timeout`);
-- `expired` (or the `by` given to `expire_async`) — a point left pending by an agent that is
-  gone was resolved as `timeout`, with its default when it has one;
+- `expired` (or the `by` given to `expire_async`; `arcadia expire` records
+  `expired:cli:<user>`) — a point left pending by an agent that is gone was resolved as
+  `timeout`, with its default when it has one;
 - `pause_requested` — `request_pause()` ended the wait (status `cancelled`);
 - `agent` — the asking agent's wait was interrupted (status `cancelled`).
 
@@ -415,8 +416,7 @@ def _checked_answer(point: InjectionPoint, response: str, free_text: bool) -> st
         return folded[0]
     choices = ", ".join(repr(option) for option in point.options)
     raise InvalidInput(
-        f"{answer!r} is not an option of {point.point_id} (options: {choices}); "
-        f"{point.point_type} points take free text only when asked explicitly",
+        f"{answer!r} is not an option of {point.point_id} (options: {choices})",
         title="Not an option",
     )
 

@@ -1,0 +1,69 @@
+"""Plain aligned tables and short durations for human-readable command output."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+
+from arcadia_core.display import printable
+from arcadia_core.errors import InvalidInput
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def cell(value: object, width: int | None = None) -> str:
+    """One table cell: terminal-safe, on one line, cut to `width` characters."""
+    text = printable("" if value is None else value, one_line=True)
+    if width is not None and len(text) > width:
+        text = text[: max(0, width - 1)] + "…"
+    return text
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Left-aligned columns separated by two spaces, with a header line."""
+    texts = [[cell(value) for value in row] for row in rows]
+    widths = [len(header) for header in headers]
+    for row in texts:
+        widths = [max(width, len(text)) for width, text in zip(widths, row, strict=True)]
+    lines = [headers, *texts]
+    return "\n".join(
+        "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+
+
+def format_seconds(seconds: float) -> str:
+    """`42s`, `4m05s`, `2h03m`, `3d04h`."""
+    total = max(0, int(round(seconds)))
+    if total < 60:
+        return f"{total}s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours:02d}h"
+
+
+def parse_duration(text: str) -> timedelta:
+    """`90s`, `30m`, `2h`, `1d`, `1h30m`, or a plain number of seconds."""
+    value = text.strip().lower()
+    try:
+        number = float(value)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(number) or abs(number) > 10**9:
+            raise InvalidInput(f"invalid duration {text!r}")
+        return timedelta(seconds=number)
+    if not value or _DURATION_PART.sub("", value):
+        raise InvalidInput(f"invalid duration {text!r} (examples: 90s, 30m, 2h, 1d, 1h30m)")
+    seconds = sum(
+        float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(value)
+    )
+    return timedelta(seconds=seconds)
