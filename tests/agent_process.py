@@ -1,4 +1,4 @@
-"""Stand-in agent and supervisor processes for multi-process tests (`python -m tests.agent_process`).
+"""Stand-in agent and supervisor processes for multi-process tests (`-m tests.agent_process`).
 
 Modes:
 - `ask DIR [TIMEOUT [DEFAULT [COUNT]]]` — COUNT times in a row, `request_input` on a decision

@@ -382,6 +382,11 @@ class EscalationEngine:
             "by_severity": {int(key): int(count) for key, count in sorted(by_severity)},
         }
 
+    @property
+    def rules(self) -> list[EscalationRule]:
+        """The enabled rules, highest severity first (a fresh read)."""
+        return self.get_rules()
+
     evaluate = blocking(evaluate_async)
     list_rules = blocking(list_rules_async)
     get_rules = blocking(get_rules_async)

@@ -339,7 +339,7 @@ def test_should_escalate_uses_builtins_only_and_logs_nothing() -> None:
 
 
 async def test_blocking_forms_inside_a_running_loop(engine: EscalationEngine) -> None:
-    assert len(engine.get_rules()) == 8
+    assert len(engine.get_rules()) == 8 and engine.rules == engine.get_rules()
     assert engine.get_rule("low_confidence") is not None
     match = engine.evaluate({"confidence": 0.1})
     assert isinstance(match, EscalationResult) and match.rule.rule_id == "very_low_confidence"
