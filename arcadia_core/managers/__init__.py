@@ -34,3 +34,4 @@ from arcadia_core.managers.intervention_learning import ContextSignature as Cont
 from arcadia_core.managers.intervention_learning import InterventionLearner as InterventionLearner
 from arcadia_core.managers.intervention_learning import InterventionType as InterventionType
 from arcadia_core.managers.metrics import MetricsCollector as MetricsCollector
+from arcadia_core.managers.memory import MemoryManager as MemoryManager

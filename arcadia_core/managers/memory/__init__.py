@@ -1,0 +1,48 @@
+"""Memory tiers in the project database: hot (working context), warm (recent), cold (archive).
+
+Everything lives in the memory tables (no file fallback). See `tiers` for the promotions:
+hot → warm at session end, warm → cold archival of old summaries, proven patterns → knowledge.
+"""
+
+from __future__ import annotations
+
+from arcadia_core.managers.memory.manager import MemoryManager
+from arcadia_core.managers.memory.types import (
+    MAX_ACTIVE_ERRORS,
+    MAX_PENDING_DECISIONS,
+    MAX_RECENT_ACTIONS,
+    MAX_RECENT_FILES,
+    MAX_WARM_SESSIONS,
+    PROMOTE_SUCCESS_COUNT,
+    ActiveError,
+    AggregateStatistics,
+    ArchivedSession,
+    HotState,
+    KnowledgeEntry,
+    PendingDecision,
+    ProvenPattern,
+    SessionSummary,
+    UnresolvedIssue,
+)
+
+HotMemoryStub = HotState  # ArcadiaForge's name for the in-process hot state
+
+__all__ = [
+    "MAX_ACTIVE_ERRORS",
+    "MAX_PENDING_DECISIONS",
+    "MAX_RECENT_ACTIONS",
+    "MAX_RECENT_FILES",
+    "MAX_WARM_SESSIONS",
+    "PROMOTE_SUCCESS_COUNT",
+    "ActiveError",
+    "AggregateStatistics",
+    "ArchivedSession",
+    "HotMemoryStub",
+    "HotState",
+    "KnowledgeEntry",
+    "MemoryManager",
+    "PendingDecision",
+    "ProvenPattern",
+    "SessionSummary",
+    "UnresolvedIssue",
+]
