@@ -14,6 +14,7 @@ from arcadia_core.cli import (
     answer_commands,
     autonomy_commands,
     db_commands,
+    legacy_commands,
     rules_commands,
     watch_commands,
 )
@@ -23,7 +24,7 @@ from arcadia_core.errors import ArcadiaError
 # Each module adds its subcommands with `register(subparsers, common)`; its handlers are
 # `async def handler(args) -> int` stored as the `handler` default.
 COMMAND_MODULES: list[Any] = [db_commands, watch_commands]
-COMMAND_MODULES += [answer_commands, autonomy_commands, rules_commands]
+COMMAND_MODULES += [answer_commands, autonomy_commands, rules_commands, legacy_commands]
 
 Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
