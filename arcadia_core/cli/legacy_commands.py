@@ -12,6 +12,7 @@ from arcadia_core.legacy.discover import discover
 from arcadia_core.legacy.exporter import export_legacy
 from arcadia_core.legacy.importer import import_legacy
 from arcadia_core.legacy.progress import terminal_progress
+from arcadia_core.legacy.report import records
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -98,6 +99,6 @@ async def export_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = max((len(name) for name in written), default=0)
     for name, count in written.items():
-        print(f"  {name:<{width}}  {count:>9,} records")
-    print(f"Exported {sum(written.values()):,} records to {out}")
+        print(f"  {name:<{width}}  {count:>9,}")
+    print(f"Exported {records(sum(written.values()))} to {out}")
     return EXIT_OK

@@ -54,7 +54,7 @@ def iter_jsonl(path: Path) -> Iterator[Item | Fault]:
             if not text.strip():
                 continue
             try:
-                yield Item(number, json.loads(text))
+                yield Item(number, json.loads(text.rstrip("\r\n")))
             except json.JSONDecodeError as error:
                 if not raw.endswith(b"\n"):
                     yield Fault(

@@ -10,6 +10,11 @@ from typing import Any
 MAX_LISTED_REJECTIONS = 10_000
 
 
+def records(count: int) -> str:
+    """`count` followed by "record" or "records"."""
+    return f"{count:,} record" if count == 1 else f"{count:,} records"
+
+
 @dataclass(slots=True)
 class Counts:
     """Records imported (inserted or applied), found already present, and rejected."""
@@ -118,12 +123,12 @@ class ImportReport:
             return "No legacy records found."
         if totals.imported == 0:
             return (
-                f"Nothing new to import: {totals.present:,} records already in the database"
+                f"Nothing new to import: {records(totals.present)} already in the database"
                 f"{rejected}."
             )
         verb = "would be imported" if self.dry_run else "imported"
         return (
-            f"{totals.imported:,} records {verb}, {totals.present:,} already present"
+            f"{records(totals.imported)} {verb}, {totals.present:,} already present"
             f"{rejected or ', none rejected'}."
         )
 
