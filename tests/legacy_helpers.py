@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 from typing import Any
 
-from arcadia_core.db import database_path
+from sqlalchemy import create_engine, select
+
+import arcadia_core.models  # noqa: F401
+from arcadia_core.db import database_path, metadata
 
 SAMPLE = Path(__file__).parent / "data" / "legacy" / "project"
 
@@ -43,19 +45,20 @@ def copy_sample(project_dir: Path) -> Path:
 
 
 def snapshot(project_dir: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of the legacy tables, without surrogate ids, sorted (read with sqlite3)."""
-    connection = sqlite3.connect(database_path(project_dir))
+    """Every row of the legacy tables as typed values, without surrogate ids, sorted.
+
+    Typed (datetimes, JSON) rather than raw text, so a server-default timestamp stored as
+    `HH:MM:SS` equals the same instant written back as `HH:MM:SS.000000`.
+    """
+    engine = create_engine(f"sqlite:///file:{database_path(project_dir)}?mode=ro&uri=true")
     try:
-        tables: dict[str, list[tuple[Any, ...]]] = {}
-        for table in LEGACY_TABLES:
-            cursor = connection.execute(f'SELECT * FROM "{table}"')
-            names = [column[0] for column in cursor.description]
-            rows = [
-                tuple(value for name, value in zip(names, row, strict=True)
-                      if name != "id" or table in KEEP_ID)
-                for row in cursor
-            ]
-            tables[table] = sorted(rows, key=repr)
-        return tables
+        with engine.connect() as connection:
+            tables: dict[str, list[tuple[Any, ...]]] = {}
+            for name in LEGACY_TABLES:
+                table = metadata.tables[name]
+                columns = [c for c in table.columns if c.name != "id" or name in KEEP_ID]
+                rows = connection.execute(select(*columns)).all()
+                tables[name] = sorted((tuple(row) for row in rows), key=repr)
+            return tables
     finally:
-        connection.close()
+        engine.dispose()

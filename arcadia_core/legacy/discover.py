@@ -26,21 +26,40 @@ EVENTS_FILE = ".events.jsonl"
 MEMORY_NAMES = {
     "hot_memory": ("hot", "hot_memory", "hot/memory", "hot/state", "working_context"),
     "warm_memory": (
-        "warm", "warm_memory", "warm/sessions", "warm/summaries", "session_summaries",
+        "warm",
+        "warm_memory",
+        "warm/sessions",
+        "warm/summaries",
+        "session_summaries",
         "warm_sessions",
     ),
     "warm_memory_issues": (
-        "issues", "warm_issues", "warm_memory_issues", "unresolved_issues", "warm/issues",
+        "issues",
+        "warm_issues",
+        "warm_memory_issues",
+        "unresolved_issues",
+        "warm/issues",
     ),
     "warm_memory_patterns": (
-        "patterns", "warm_patterns", "warm_memory_patterns", "proven_patterns", "warm/patterns",
+        "patterns",
+        "warm_patterns",
+        "warm_memory_patterns",
+        "proven_patterns",
+        "warm/patterns",
     ),
     "cold_memory": (
-        "cold", "cold_memory", "archived_sessions", "cold_sessions", "cold/sessions",
+        "cold",
+        "cold_memory",
+        "archived_sessions",
+        "cold_sessions",
+        "cold/sessions",
         "cold/archive",
     ),
     "cold_memory_knowledge": (
-        "knowledge", "cold_knowledge", "cold_memory_knowledge", "cold/knowledge",
+        "knowledge",
+        "cold_knowledge",
+        "cold_memory_knowledge",
+        "cold/knowledge",
     ),
 }
 _MEMORY_TABLE_BY_NAME = {name: table for table, names in MEMORY_NAMES.items() for name in names}

@@ -40,7 +40,9 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: _iso(value) if isinstance(value, datetime) else value for key, value in row.items()}
+    return {
+        key: _iso(value) if isinstance(value, datetime) else value for key, value in row.items()
+    }
 
 
 def _dump(record: dict[str, Any]) -> str:
@@ -49,9 +51,19 @@ def _dump(record: dict[str, Any]) -> str:
 
 def _decision(row: dict[str, Any]) -> dict[str, Any]:
     keys = (
-        "action", "tool", "allowed", "required_level", "current_level", "effective_level",
-        "reason", "alternatives", "requires_approval", "requires_checkpoint", "timestamp",
-        "confidence", "session_id",
+        "action",
+        "tool",
+        "allowed",
+        "required_level",
+        "current_level",
+        "effective_level",
+        "reason",
+        "alternatives",
+        "requires_approval",
+        "requires_checkpoint",
+        "timestamp",
+        "confidence",
+        "session_id",
     )
     return {key: row[key] for key in keys}
 
@@ -109,7 +121,9 @@ class _Export:
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
-    def jsonl(self, relpath: str, table: str, shape: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    def jsonl(
+        self, relpath: str, table: str, shape: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> None:
         count = 0
         handle = None
         try:
@@ -171,23 +185,35 @@ class _Export:
 
     def sessions(self) -> None:
         columns = [
-            "session_id", "started_at", "ended_at", "duration_seconds", "estimated_cost_usd",
-            "status", "session_uuid",
+            "session_id",
+            "started_at",
+            "ended_at",
+            "duration_seconds",
+            "estimated_cost_usd",
+            "status",
+            "session_uuid",
         ]
         count = 0
         handle = None
         try:
             for row in self.rows("sessions"):
                 if handle is None:
-                    handle = self.path(".metrics/sessions.csv").open("w", encoding="utf-8", newline="")
+                    handle = self.path(".metrics/sessions.csv").open(
+                        "w", encoding="utf-8", newline=""
+                    )
                     writer = csv.writer(handle)
                     writer.writerow(columns)
                 end = row["end_time"]
                 duration = "" if end is None else (end - row["start_time"]).total_seconds()
                 writer.writerow(
                     [
-                        row["id"], _iso(row["start_time"]), _iso(end) or "", duration,
-                        repr(row["total_cost"]), row["status"], row["session_uuid"],
+                        row["id"],
+                        _iso(row["start_time"]),
+                        _iso(end) or "",
+                        duration,
+                        repr(row["total_cost"]),
+                        row["status"],
+                        row["session_uuid"],
                     ]
                 )
                 count += 1

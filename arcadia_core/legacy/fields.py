@@ -66,7 +66,7 @@ class Fields:
     def has(self, *names: str) -> bool:
         return any(self.record.get(name) is not None for name in names)
 
-    def str(self, *names: str, default: Any = _MISSING) -> Any:
+    def text(self, *names: str, default: Any = _MISSING) -> Any:
         name, value = self._get(names)
         if value is None:
             return self._missing(name, default)
@@ -74,11 +74,11 @@ class Fields:
             raise RecordError(f"field {name!r}: expected a string, got {kind(value)}")
         return value
 
-    def opt_str(self, *names: str) -> str | None:
-        result: str | None = self.str(*names, default=None)
+    def opt_text(self, *names: str) -> str | None:
+        result: str | None = self.text(*names, default=None)
         return result
 
-    def int(
+    def integer(
         self, *names: str, default: Any = _MISSING, low: int | None = None, high: int | None = None
     ) -> Any:
         name, value = self._get(names)
@@ -90,11 +90,13 @@ class Fields:
             raise RecordError(f"field {name!r}: {number} is out of range ({span})")
         return number
 
-    def opt_int(self, *names: str, low: int | None = None, high: int | None = None) -> int | None:
-        result: int | None = self.int(*names, default=None, low=low, high=high)
+    def opt_integer(
+        self, *names: str, low: int | None = None, high: int | None = None
+    ) -> int | None:
+        result: int | None = self.integer(*names, default=None, low=low, high=high)
         return result
 
-    def float(
+    def number(
         self,
         *names: str,
         default: Any = _MISSING,
@@ -109,17 +111,17 @@ class Fields:
             raise RecordError(f"field {name!r}: {number} is out of range ({low}..{high})")
         return number
 
-    def opt_float(self, *names: str, low: float | None = None, high: float | None = None) -> Any:
-        return self.float(*names, default=None, low=low, high=high)
+    def opt_number(self, *names: str, low: float | None = None, high: float | None = None) -> Any:
+        return self.number(*names, default=None, low=low, high=high)
 
-    def bool(self, *names: str, default: Any = _MISSING) -> Any:
+    def flag(self, *names: str, default: Any = _MISSING) -> Any:
         name, value = self._get(names)
         if value is None:
             return self._missing(name, default)
         return to_bool(name, value)
 
-    def opt_bool(self, *names: str) -> bool | None:
-        result: bool | None = self.bool(*names, default=None)
+    def opt_flag(self, *names: str) -> bool | None:
+        result: bool | None = self.flag(*names, default=None)
         return result
 
     def timestamp(self, *names: str, default: Any = _MISSING) -> Any:
@@ -132,7 +134,7 @@ class Fields:
         result: datetime | None = self.timestamp(*names, default=None)
         return result
 
-    def list(self, *names: str, default: Any = _MISSING) -> Any:
+    def items(self, *names: str, default: Any = _MISSING) -> Any:
         name, value = self._get(names)
         if value is None:
             return self._missing(name, [] if default is _MISSING else default)
@@ -140,27 +142,27 @@ class Fields:
             raise RecordError(f"field {name!r}: expected a list, got {kind(value)}")
         return value
 
-    def str_list(self, *names: str) -> list[str]:
+    def texts(self, *names: str) -> list[str]:
         name, _ = self._get(names)
-        items = self.list(*names, default=[])
+        items = self.items(*names, default=[])
         for index, item in enumerate(items):
             if not isinstance(item, str):
                 raise RecordError(f"field {name!r}[{index}]: expected a string, got {kind(item)}")
         return list(items)
 
-    def int_list(self, *names: str) -> list[int]:
+    def integers(self, *names: str) -> list[int]:
         name, _ = self._get(names)
-        return [to_int(f"{name}[{i}]", item) for i, item in enumerate(self.list(*names))]
+        return [to_int(f"{name}[{i}]", item) for i, item in enumerate(self.items(*names))]
 
-    def dict_list(self, *names: str) -> list[dict[str, Any]]:
+    def objects(self, *names: str) -> list[dict[str, Any]]:
         name, _ = self._get(names)
-        items = self.list(*names, default=[])
+        items = self.items(*names, default=[])
         for index, item in enumerate(items):
             if not isinstance(item, Mapping):
                 raise RecordError(f"field {name!r}[{index}]: expected an object, got {kind(item)}")
         return [dict(item) for item in items]
 
-    def dict(self, *names: str, default: Any = _MISSING) -> Any:
+    def mapping(self, *names: str, default: Any = _MISSING) -> Any:
         name, value = self._get(names)
         if value is None:
             return self._missing(name, {} if default is _MISSING else default)
@@ -168,11 +170,11 @@ class Fields:
             raise RecordError(f"field {name!r}: expected an object, got {kind(value)}")
         return dict(value)
 
-    def required_dict(self, *names: str) -> dict[str, Any]:
+    def required_mapping(self, *names: str) -> dict[str, Any]:
         name, value = self._get(names)
         if value is None:
             raise RecordError(f"missing required field {name!r}")
-        result: dict[str, Any] = self.dict(*names)
+        result: dict[str, Any] = self.mapping(*names)
         return result
 
 

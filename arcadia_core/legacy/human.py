@@ -96,7 +96,9 @@ def import_response_file(importer: _Importer, source: LegacySource) -> None:
     found = _lookup(importer, answer["point_id"])
     if found is None:
         importer.report.reject(
-            source.relpath, TABLE, 1,
+            source.relpath,
+            TABLE,
+            1,
             f"no injection point {answer['point_id']!r} to answer "
             "(no pending or completed file, and not in the database)",
         )
@@ -109,7 +111,9 @@ def import_response_file(importer: _Importer, source: LegacySource) -> None:
         counts.present += 1
     else:
         importer.report.reject(
-            source.relpath, TABLE, 1,
+            source.relpath,
+            TABLE,
+            1,
             f"point {answer['point_id']!r} is already {status} with answer {response!r}; "
             f"this answer ({answer['response']!r}) was not applied",
         )
@@ -117,7 +121,7 @@ def import_response_file(importer: _Importer, source: LegacySource) -> None:
 
 def _history_point(record: Any) -> dict[str, Any]:
     fields = Fields(record)
-    completed = fields.opt_bool("completed")
+    completed = fields.opt_flag("completed")
     point = dict(record)
     if completed and not fields.has("responded_by"):
         if not fields.has("response"):

@@ -12,17 +12,14 @@ listed in the `ImportReport` with their `path:line` and the reason.
 from __future__ import annotations
 
 import contextlib
-import functools
-import itertools
-import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, create_engine, insert, inspect, select, update
+from sqlalchemy import Connection, Table, create_engine, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 import arcadia_core.models  # noqa: F401  (registers every table)
@@ -34,62 +31,12 @@ from arcadia_core.legacy import human
 from arcadia_core.legacy import parsers as p
 from arcadia_core.legacy.discover import Discovery, LegacySource, discover
 from arcadia_core.legacy.fingerprint import SeenStore, fingerprint, id_key
-from arcadia_core.legacy.jsonio import Fault, Item, iter_csv, iter_jsonl, json_items, read_json
 from arcadia_core.legacy.progress import Progress
 from arcadia_core.legacy.report import Counts, ImportReport
+from arcadia_core.legacy.sources import ID_COLUMNS, KIND_TABLES, import_source
 
 BATCH_SIZE = 1000
 DATABASE = "database"
-
-# Tables whose records carry a business id (column), and the log tables identified by a
-# fingerprint of their content.
-ID_COLUMNS = {
-    "autonomy_config": "id",
-    "autonomy_metrics": "id",
-    "sessions": "id",
-    "escalation_rules": "rule_id",
-    "risk_patterns": "pattern_id",
-    "injection_points": "point_id",
-    "interventions": "intervention_id",
-    "intervention_patterns": "pattern_id",
-    "hot_memory": "session_id",
-    "warm_memory": "session_id",
-    "cold_memory": "session_id",
-    "warm_memory_issues": "issue_id",
-    "warm_memory_patterns": "pattern_id",
-    "cold_memory_knowledge": "knowledge_id",
-}
-FINGERPRINTED = ("autonomy_decisions", "escalation_logs", "risk_assessments", "failure_reports", "events")
-KIND_TABLES = {
-    "autonomy_config": "autonomy_config",
-    "autonomy_metrics": "autonomy_metrics",
-    "autonomy_decisions": "autonomy_decisions",
-    "escalation_rules": "escalation_rules",
-    "escalation_logs": "escalation_logs",
-    "risk_patterns": "risk_patterns",
-    "risk_assessments": "risk_assessments",
-    "failure_report": "failure_reports",
-    "human_completed": "injection_points",
-    "human_pending": "injection_points",
-    "human_response": "injection_points",
-    "human_history": "injection_points",
-    "interventions": "interventions",
-    "intervention_patterns": "intervention_patterns",
-    "metrics_json": "sessions",
-    "metrics_csv": "sessions",
-    "events": "events",
-}
-_FAILURE_SESSION = re.compile(r"failure_report_(\d+)")
-_SESSION_TIME_COLUMNS = {"started_at", "start_time", "ended_at", "end_time"}
-_MEMORY_PARSERS: dict[str, Callable[..., dict[str, Any]]] = {
-    "hot_memory": p.parse_hot_memory,
-    "warm_memory": p.parse_warm_memory,
-    "warm_memory_issues": p.parse_warm_memory_issue,
-    "warm_memory_patterns": p.parse_warm_memory_pattern,
-    "cold_memory": p.parse_cold_memory,
-    "cold_memory_knowledge": p.parse_cold_memory_knowledge,
-}
-_MEMORY_NEEDS_NOW = {"hot_memory", "warm_memory_issues", "warm_memory_patterns", "cold_memory_knowledge"}
 
 
 async def import_legacy(
@@ -118,17 +65,16 @@ async def import_legacy(
             path = database_path(directory)
             if not path.exists():
                 return run(None)
-            with _read_only(path) as connection:
-                return run(connection)
+            with _read_only(path) as read_only:
+                return run(read_only)
         if db is None:
             raise LegacyImportError("an import needs an open database")
-        if dry_run:
-            async with db.read() as session:
-                connection = await session.connection()
-                return await connection.run_sync(run)
-        async with db.transaction() as session:
+        # One transaction for the whole project: a write one, or a read snapshot for a dry run.
+        scope = db.read() if dry_run else db.transaction()
+        async with scope as session:
             connection = await session.connection()
-            return await connection.run_sync(run)
+            report: ImportReport = await connection.run_sync(run)
+            return report
     except SQLAlchemyError as error:
         original = getattr(error, "orig", None) or error
         raise DatabaseError(f"import failed, database left unchanged: {original}") from error
@@ -196,6 +142,7 @@ class _Importer:
         self.batches: dict[str, list[_Offer]] = {}
         self.loaded: set[str] = set()
         self.sessions_known: set[int] = set()
+        self.fingerprint_columns: dict[str, list[str]] = {}
         self.existing_tables: set[str] = set()
         if connection is not None:
             self.existing_tables = set(inspect(connection).get_table_names())
@@ -223,7 +170,7 @@ class _Importer:
             table = source.table or KIND_TABLES[source.kind]
             first_rejection = len(self.report.rejections)
             try:
-                self._import_source(source, table)
+                import_source(self, source, table)
             except OSError as error:
                 self.report.reject(source.relpath, table, None, f"cannot read: {error.strerror}")
             self.flush_all()
@@ -243,7 +190,10 @@ class _Importer:
         column = ID_COLUMNS.get(table)
         if column is not None:
             return id_key(table, row[column]), f"{column} {row[column]!r}"
-        columns = [c.name for c in self._table(table).columns if c.name != "id"]
+        columns = self.fingerprint_columns.get(table)
+        if columns is None:
+            columns = [c.name for c in self._table(table).columns if c.name != "id"]
+            self.fingerprint_columns[table] = columns
         return fingerprint(table, columns, row), "record (same content)"
 
     def offer(
@@ -326,155 +276,9 @@ class _Importer:
                 entries.append((key, DATABASE, state))
             self.seen.add(entries)
 
-    # -- sources ----------------------------------------------------------------------------
-
-    def _import_source(self, source: LegacySource, table: str) -> None:
-        kind = source.kind
-        if kind in ("autonomy_config", "autonomy_metrics"):
-            parse = p.parse_autonomy_config if kind == "autonomy_config" else p.parse_autonomy_metrics
-            mtime = datetime.fromtimestamp(source.path.stat().st_mtime, UTC)
-            self._json_records(source, table, lambda r: parse(r, updated_at=mtime), single=True)
-        elif kind == "autonomy_decisions":
-            self._jsonl(source, table, p.parse_autonomy_decision)
-        elif kind == "escalation_rules":
-            self._json_records(source, table, lambda r: p.parse_escalation_rule(r, now=self.now))
-        elif kind == "escalation_logs":
-            self._jsonl(source, table, p.parse_escalation_log)
-        elif kind == "risk_patterns":
-            self._json_records(source, table, lambda r: p.parse_risk_pattern(r, now=self.now))
-        elif kind == "risk_assessments":
-            self._jsonl(source, table, p.parse_risk_assessment)
-        elif kind == "failure_report":
-            match = _FAILURE_SESSION.match(source.path.name)
-            hint = int(match.group(1)) if match else None
-            self._json_records(
-                source, table, lambda r: p.parse_failure_report(r, session_hint=hint), single=True
-            )
-        elif kind in ("human_completed", "human_pending"):
-            human.import_point_file(self, source, pending_dir=kind == "human_pending")
-        elif kind == "human_response":
-            human.import_response_file(self, source)
-        elif kind == "human_history":
-            human.import_history(self, source)
-        elif kind == "interventions":
-            self._jsonl(source, table, p.parse_intervention)
-        elif kind == "intervention_patterns":
-            self._json_records(
-                source, table, lambda r: p.parse_intervention_pattern(r, now=self.now)
-            )
-        elif kind == "metrics_json":
-            self._metrics_json(source)
-        elif kind == "metrics_csv":
-            self._metrics_csv(source)
-        elif kind == "events":
-            self._jsonl(source, table, p.parse_event)
-        elif kind == "memory":
-            self._memory(source, table)
-        else:  # pragma: no cover - discover and this method are kept in step
-            raise AssertionError(kind)
-
     def advance(self) -> None:
         if self.progress is not None:
             self.progress.advance()
-
-    def _accept(
-        self, source: LegacySource, table: str, items: Iterator[Item | Fault] | list[Item],
-        parse: Callable[[Any], dict[str, Any]],
-    ) -> int:
-        seen = 0
-        for item in items:
-            seen += 1
-            self.advance()
-            if isinstance(item, Fault):
-                self.report.reject(source.relpath, table, item.line, item.reason)
-                continue
-            try:
-                row = parse(item.record)
-            except p.RecordError as error:
-                self.report.reject(source.relpath, table, item.line, error.message)
-                continue
-            self.offer(table, row, source.relpath, item.line)
-        return seen
-
-    def _jsonl(self, source: LegacySource, table: str, parse: Callable[[Any], dict[str, Any]]) -> None:
-        if self._accept(source, table, iter_jsonl(source.path), parse) == 0:
-            self.report.notes.append(f"{source.relpath}: empty file, no records")
-
-    def _json_records(
-        self, source: LegacySource, table: str, parse: Callable[[Any], dict[str, Any]],
-        single: bool = False,
-    ) -> None:
-        loaded = read_json(source.path)
-        if isinstance(loaded, Fault):
-            self.report.reject(source.relpath, table, loaded.line, loaded.reason)
-            return
-        document, text = loaded
-        if single and isinstance(document, dict):
-            items: list[Item] | None = [Item(1, document)]
-        else:
-            id_column = ID_COLUMNS.get(table, "")
-            items = json_items(document, text, id_column or "failure_type")
-        if items is None:
-            self.report.reject(
-                source.relpath, table, 1,
-                "unrecognised layout: expected a list of records, an object holding one "
-                "list, or an object keyed by id",
-            )
-            return
-        keyed = _with_keys(items, ID_COLUMNS.get(table))
-        self._accept(source, table, keyed, parse)
-
-    def _metrics_json(self, source: LegacySource) -> None:
-        """`.metrics/metrics.json` (ComprehensiveMetrics): its per-session metrics."""
-        loaded = read_json(source.path)
-        if isinstance(loaded, Fault):
-            self.report.reject(source.relpath, "sessions", loaded.line, loaded.reason)
-            return
-        document, text = loaded
-        if not isinstance(document, dict):
-            self.report.reject(source.relpath, "sessions", 1, "expected a JSON object")
-            return
-        if document.get("session_metrics"):
-            items = json_items(document, text, "session_id", under="session_metrics")
-            if items is None:
-                self.report.reject(
-                    source.relpath, "sessions", 1,
-                    "session_metrics: expected a list or an object keyed by session id",
-                )
-            else:
-                self._accept(source, "sessions", _with_keys(items, "session_id"), p.parse_session)
-        derived = sorted(k for k, v in document.items() if k != "session_metrics" and v)
-        if derived:
-            self.report.notes.append(
-                f"{source.relpath}: {', '.join(derived)} not imported "
-                "(run-level figures, recomputed from events)"
-            )
-
-    def _metrics_csv(self, source: LegacySource) -> None:
-        """A `.metrics/*.csv`: rows with a session id and start become sessions."""
-        rows = iter_csv(source.path)
-        first = next(rows, None)
-        if first is None:
-            self.report.notes.append(f"{source.relpath}: no rows")
-            return
-        if isinstance(first, Item):
-            columns = set(first.record)
-            if not (columns & {"session_id", "id"}) or not (columns & _SESSION_TIME_COLUMNS):
-                self.report.notes.append(
-                    f"{source.relpath}: not imported (no session_id/started_at columns; "
-                    "per-tool aggregates are recomputed from events)"
-                )
-                return
-        self._accept(source, "sessions", itertools.chain([first], rows), p.parse_session)
-
-    def _memory(self, source: LegacySource, table: str) -> None:
-        """A `.memory/` file of one tier's table (JSON or JSONL)."""
-        parse = _MEMORY_PARSERS[table]
-        rows = functools.partial(parse, now=self.now) if table in _MEMORY_NEEDS_NOW else parse
-        if source.path.suffix.lower() == ".jsonl":
-            self._jsonl(source, table, rows)
-        else:
-            self._json_records(source, table, rows)
 
     def _ensure_session(self, session_id: int, start: datetime, source: str, line: int) -> None:
         """Give an event's session a placeholder `sessions` row when none exists."""
@@ -487,18 +291,6 @@ class _Importer:
             placeholder = p.parse_session({"session_id": session_id, "started_at": start})
             placeholder["status"] = "unknown"
             self.offer("sessions", placeholder, source, line)
-
-
-def _with_keys(items: list[Item], id_field: str | None) -> list[Item]:
-    """Records of an object keyed by id get that id when they lack one themselves."""
-    if id_field is None or id_field == "id":
-        return items
-    return [
-        Item(item.line, {**item.record, id_field: item.key})
-        if item.key is not None and isinstance(item.record, dict) and item.record.get(id_field) is None
-        else item
-        for item in items
-    ]
 
 
 def _group_label(source: LegacySource) -> str:

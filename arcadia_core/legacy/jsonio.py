@@ -142,7 +142,9 @@ def _object_offsets(text: str, index: int) -> dict[str, tuple[int, list[int] | N
         index = _skip(text, index + 1)
 
 
-def json_items(document: Any, text: str, *id_keys: str, under: str | None = None) -> list[Item] | None:
+def json_items(
+    document: Any, text: str, *id_keys: str, under: str | None = None
+) -> list[Item] | None:
     """The records of a JSON document that holds several, each with its line.
 
     Accepts a bare list, an object holding one list (`{"rules": [...]}`, other keys
@@ -172,9 +174,7 @@ def json_items(document: Any, text: str, *id_keys: str, under: str | None = None
     lists = [key for key, value in document.items() if isinstance(value, list)]
     if len(lists) == 1:
         offsets = members[lists[0]][1] or []
-        return [
-            Item(line(o), value) for o, value in zip(offsets, document[lists[0]], strict=True)
-        ]
+        return [Item(line(o), value) for o, value in zip(offsets, document[lists[0]], strict=True)]
     if lists:
         return None
     if all(isinstance(value, Mapping) for value in document.values()):
@@ -210,4 +210,7 @@ def iter_csv(path: Path) -> Iterator[Item | Fault]:
         if len(row) != len(header):
             yield Fault(start, f"row has {len(row)} fields, the header has {len(header)}")
             continue
-        yield Item(start, {name: (cell if cell != "" else None) for name, cell in zip(header, row, strict=True)})
+        yield Item(
+            start,
+            {name: (cell if cell != "" else None) for name, cell in zip(header, row, strict=True)},
+        )

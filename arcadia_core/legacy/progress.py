@@ -50,9 +50,7 @@ class TerminalProgress:
         self.shown = now
         elapsed = max(now - self.started, 1e-6)
         rate = self.count / elapsed if self.count else 0.0
-        self.stream.write(
-            f"\r\x1b[K{self.source}: {self.count:,} records ({rate:,.0f} lines/s)"
-        )
+        self.stream.write(f"\r\x1b[K{self.source}: {self.count:,} records ({rate:,.0f} lines/s)")
         self.stream.flush()
 
 

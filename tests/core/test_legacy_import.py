@@ -69,7 +69,8 @@ async def test_report_counts_and_every_rejection(db: Database, project_dir: Path
     assert ".autonomy/notes.txt: not a legacy source file; left alone" in report.notes
     document = report.to_dict()
     assert document["rejections"][0] == {
-        "path": ".autonomy/decisions.jsonl", "line": 4,
+        "path": ".autonomy/decisions.jsonl",
+        "line": 4,
         "reason": "malformed JSON (column 57): Expecting value",
     }
     assert "39 records imported, 7 already present, 12 rejected." in report.format_text()
@@ -98,17 +99,30 @@ async def test_rows_land_in_their_tables(db: Database, project_dir: Path) -> Non
     assert points["INJ-5-2"].responded_at == datetime(2024, 1, 5, 12, 2, tzinfo=UTC)
     assert points["INJ-5-1"].escalation_rule_id == "irreversible_action"
     assert {rule.rule_id: rule.is_custom for rule in rules} == {
-        "slow_tests": True, "low_confidence": False
+        "slow_tests": True,
+        "low_confidence": False,
     }
     assert rules[0].created_at == NOW
     assert [(s.id, s.status, s.total_cost) for s in sessions] == [
-        (3, "completed", 0.48), (4, "completed", 0.52), (5, "unknown", 0.0), (6, "unknown", 0.0)
+        (3, "completed", 0.48),
+        (4, "completed", 0.52),
+        (5, "unknown", 0.0),
+        (6, "unknown", 0.0),
     ]
     rows = snapshot(project_dir)
     assert len(rows["events"]) == 3 and len(rows["warm_memory"]) == 2
-    assert {len(rows[t]) for t in ("hot_memory", "cold_memory", "cold_memory_knowledge",
-                                   "warm_memory_issues", "warm_memory_patterns",
-                                   "failure_reports", "intervention_patterns")} == {1}
+    assert {
+        len(rows[t])
+        for t in (
+            "hot_memory",
+            "cold_memory",
+            "cold_memory_knowledge",
+            "warm_memory_issues",
+            "warm_memory_patterns",
+            "failure_reports",
+            "intervention_patterns",
+        )
+    } == {1}
 
 
 async def test_second_run_adds_nothing_and_says_so(db: Database, project_dir: Path) -> None:
@@ -150,9 +164,16 @@ async def test_response_file_answers_a_point_pending_in_the_database(
     copy_sample(project_dir)
     response = project_dir / ".human" / "responses" / "INJ-5-1.json"
     await import_legacy(db, project_dir, clock=clock)
-    response.write_text(json.dumps({"point_id": "INJ-5-1", "response": "Deny",
-                                    "responded_by": "human",
-                                    "timestamp": "2024-01-06T08:00:00+00:00"}))
+    response.write_text(
+        json.dumps(
+            {
+                "point_id": "INJ-5-1",
+                "response": "Deny",
+                "responded_by": "human",
+                "timestamp": "2024-01-06T08:00:00+00:00",
+            }
+        )
+    )
     report = await import_legacy(db, project_dir, clock=clock)
     assert report.by_source[".human/responses/INJ-5-1.json"]["injection_points"].imported == 1
     async with db.read() as session:
@@ -176,9 +197,16 @@ async def test_dry_run_reports_the_same_and_leaves_the_file_alone(project_dir: P
     listing = sorted(p.name for p in path.parent.iterdir())
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     (project_dir / ".learning" / "interventions.jsonl").open("a").write(
-        json.dumps({"intervention_id": "INT-0003", "session_id": 5,
-                    "timestamp": "2024-01-05T11:00:00Z", "intervention_type": "override",
-                    "context_signature": {"tool": "Bash"}}) + "\n"
+        json.dumps(
+            {
+                "intervention_id": "INT-0003",
+                "session_id": 5,
+                "timestamp": "2024-01-05T11:00:00Z",
+                "intervention_type": "override",
+                "context_signature": {"tool": "Bash"},
+            }
+        )
+        + "\n"
     )
     result = arcadia("migrate", "--dry-run", "--json", "--project-dir", project_dir)
     assert result.returncode == 3, result.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from arcadia_core.legacy import parsers as p
+from arcadia_core.legacy import parsers_memory as pm
 from arcadia_core.legacy.discover import discover, memory_table
 from arcadia_core.legacy.fields import RecordError
 from arcadia_core.legacy.fingerprint import fingerprint
@@ -76,9 +77,21 @@ def test_timestamps_with_and_without_offset(text: str, expected: datetime) -> No
 
 
 def test_missing_optional_keys_and_extra_keys_are_fine() -> None:
-    minimal = {k: DECISION[k] for k in ("action", "tool", "allowed", "required_level",
-                                         "current_level", "effective_level", "timestamp")}
-    row = p.parse_autonomy_decision({**minimal, "agent_version": "0.9", "required_level": "FULL_AUTO"})
+    minimal = {
+        k: DECISION[k]
+        for k in (
+            "action",
+            "tool",
+            "allowed",
+            "required_level",
+            "current_level",
+            "effective_level",
+            "timestamp",
+        )
+    }
+    row = p.parse_autonomy_decision(
+        {**minimal, "agent_version": "0.9", "required_level": "FULL_AUTO"}
+    )
     assert row["alternatives"] == [] and row["reason"] == "" and row["confidence"] is None
     assert row["required_level"] == 5
 
@@ -120,8 +133,13 @@ def test_config_defaults_and_bounds() -> None:
 
 
 def test_rule_custom_flag_follows_builtin_ids() -> None:
-    rule = {"rule_id": "slow", "name": "Slow", "condition_type": "threshold",
-            "injection_type": "review", "message_template": "x"}
+    rule = {
+        "rule_id": "slow",
+        "name": "Slow",
+        "condition_type": "threshold",
+        "injection_type": "review",
+        "message_template": "x",
+    }
     assert p.parse_escalation_rule(rule, now=NOW)["is_custom"] is True
     builtin = p.parse_escalation_rule({**rule, "rule_id": "low_confidence"}, now=NOW)
     assert builtin["is_custom"] is False and builtin["created_at"] == NOW
@@ -133,13 +151,21 @@ def test_risk_pattern_regex_is_checked() -> None:
         p.parse_risk_pattern(
             {"pattern_id": "x", "risk_level": 3, "input_pattern": "rm (-rf"}, now=NOW
         )
-    assert p.parse_risk_pattern({"pattern_id": "x", "risk_level": "HIGH"}, now=NOW)["risk_level"] == 4
+    assert (
+        p.parse_risk_pattern({"pattern_id": "x", "risk_level": "HIGH"}, now=NOW)["risk_level"] == 4
+    )
 
 
 def test_assessment_level_from_its_name() -> None:
-    record = {"action": "Read a", "tool": "Read", "risk_level_name": "MINIMAL", "is_reversible": True,
-              "affects_source_of_truth": False, "has_external_side_effects": False,
-              "timestamp": "2024-01-05T10:01:05"}
+    record = {
+        "action": "Read a",
+        "tool": "Read",
+        "risk_level_name": "MINIMAL",
+        "is_reversible": True,
+        "affects_source_of_truth": False,
+        "has_external_side_effects": False,
+        "timestamp": "2024-01-05T10:01:05",
+    }
     assert p.parse_risk_assessment(record)["risk_level"] == 1
 
 
@@ -154,15 +180,21 @@ def test_failure_report_session_from_file_name() -> None:
 def test_injection_point_statuses() -> None:
     completed = p.parse_injection_point(POINT)
     assert (completed["status"], completed["response"], completed["responded_by"]) == (
-        "responded", "Provide hints", "human"
+        "responded",
+        "Provide hints",
+        "human",
     )
     assert set(completed) == columns(InjectionPointModel)
     pending = p.parse_injection_point(
         {**POINT, "responded_by": "pending", "response": None}, pending_dir=True
     )
     assert pending["status"] == "pending" and pending["responded_at"] is None
-    for responder, status in [("timeout_default", "timeout"), ("cancelled", "cancelled"),
-                              ("pause_requested", "timeout"), ("cli:ann", "responded")]:
+    for responder, status in [
+        ("timeout_default", "timeout"),
+        ("cancelled", "cancelled"),
+        ("pause_requested", "timeout"),
+        ("cli:ann", "responded"),
+    ]:
         assert p.parse_injection_point({**POINT, "responded_by": responder})["status"] == status
     with pytest.raises(RecordError, match="no outcome"):
         p.parse_injection_point({**POINT, "responded_by": "pending"})
@@ -173,39 +205,66 @@ def test_injection_point_statuses() -> None:
 
 def test_response_file_shapes() -> None:
     answer = p.parse_injection_response(
-        {"response": "B", "timestamp": "2024-01-05T12:02:00+01:00"}, point_id="INJ-5-2",
+        {"response": "B", "timestamp": "2024-01-05T12:02:00+01:00"},
+        point_id="INJ-5-2",
         fallback_time=NOW,
     )
     assert answer == {
-        "point_id": "INJ-5-2", "response": "B", "responded_by": "human",
-        "responded_at": datetime(2024, 1, 5, 11, 2, tzinfo=UTC), "status": "responded",
+        "point_id": "INJ-5-2",
+        "response": "B",
+        "responded_by": "human",
+        "responded_at": datetime(2024, 1, 5, 11, 2, tzinfo=UTC),
+        "status": "responded",
     }
     bare = p.parse_injection_response("yes", point_id="INJ-1-1", fallback_time=NOW)
     assert bare["response"] == "yes" and bare["responded_at"] == NOW
 
 
 def test_session_uuid_is_stable_without_one() -> None:
-    record = {"session_id": "3", "started_at": "2024-01-03T08:00:00+00:00", "estimated_cost_usd": "0.48"}
+    record = {
+        "session_id": "3",
+        "started_at": "2024-01-03T08:00:00+00:00",
+        "estimated_cost_usd": "0.48",
+    }
     first, second = p.parse_session(record), p.parse_session(dict(record))
     assert first == second and first["id"] == 3 and first["total_cost"] == 0.48
     assert first["status"] == "unknown"
 
 
 def test_event_optional_keys_merge_into_payload() -> None:
-    row = p.parse_event({"event_id": "ab", "timestamp": "2024-01-05T10:00:01Z", "event_type": "tool_call",
-                         "session_id": 5, "data": {"x": 1}, "tool_name": "Bash", "feature_index": 12})
+    row = p.parse_event(
+        {
+            "event_id": "ab",
+            "timestamp": "2024-01-05T10:00:01Z",
+            "event_type": "tool_call",
+            "session_id": 5,
+            "data": {"x": 1},
+            "tool_name": "Bash",
+            "feature_index": 12,
+        }
+    )
     assert row["payload"] == {"x": 1, "tool_name": "Bash", "feature_index": 12}
     assert row["type"] == "tool_call" and row["source"] == "agent"
 
 
 def test_memory_aliases() -> None:
-    pattern = p.parse_warm_memory_pattern(
-        {"pattern_id": "P1", "problem": "import fails", "solution": "pin it", "sessions_used": [3, 4]},
+    pattern = pm.parse_warm_memory_pattern(
+        {
+            "pattern_id": "P1",
+            "problem": "import fails",
+            "solution": "pin it",
+            "sessions_used": [3, 4],
+        },
         now=NOW,
     )
-    assert (pattern["pattern"], pattern["context"], pattern["created_session"]) == ("pin it", "import fails", 3)
-    warm = p.parse_warm_memory({"session_id": 1, "started_at": "2024-01-01T00:00:00Z",
-                                "ended_at": "2024-01-01T00:10:00Z"})
+    assert (pattern["pattern"], pattern["context"], pattern["created_session"]) == (
+        "pin it",
+        "import fails",
+        3,
+    )
+    warm = pm.parse_warm_memory(
+        {"session_id": 1, "started_at": "2024-01-01T00:00:00Z", "ended_at": "2024-01-01T00:10:00Z"}
+    )
     assert warm["duration_seconds"] == 600.0
     assert memory_table(Path("warm/patterns.json")) == "warm_memory_patterns"
     assert memory_table(Path("cold/session_9.json")) == "cold_memory"
@@ -244,7 +303,8 @@ def test_json_items_layouts_and_lines(tmp_path: Path) -> None:
         return None if found is None else [(i.line, i.record, i.key) for i in found]
 
     assert items([{"rule_id": "a"}, {"rule_id": "b"}]) == [
-        (2, {"rule_id": "a"}, None), (5, {"rule_id": "b"}, None)
+        (2, {"rule_id": "a"}, None),
+        (5, {"rule_id": "b"}, None),
     ]
     assert items({"version": 1, "rules": [{"rule_id": "a"}]}) == [(4, {"rule_id": "a"}, None)]
     assert items({"a": {"name": "x"}}) == [(2, {"name": "x"}, "a")]
@@ -273,12 +333,30 @@ def test_discover_finds_every_source_of_the_sample() -> None:
     found = discover(SAMPLE)
     kinds = {source.kind for source in found.sources}
     assert kinds == {
-        "autonomy_config", "autonomy_metrics", "autonomy_decisions", "escalation_rules",
-        "escalation_logs", "risk_patterns", "risk_assessments", "failure_report",
-        "human_completed", "human_pending", "human_response", "human_history", "interventions",
-        "intervention_patterns", "metrics_json", "metrics_csv", "events", "memory",
+        "autonomy_config",
+        "autonomy_metrics",
+        "autonomy_decisions",
+        "escalation_rules",
+        "escalation_logs",
+        "risk_patterns",
+        "risk_assessments",
+        "failure_report",
+        "human_completed",
+        "human_pending",
+        "human_response",
+        "human_history",
+        "interventions",
+        "intervention_patterns",
+        "metrics_json",
+        "metrics_csv",
+        "events",
+        "memory",
     }
     order = [source.kind for source in found.sources]
-    assert order.index("human_completed") < order.index("human_pending") < order.index("human_response")
+    assert (
+        order.index("human_completed")
+        < order.index("human_pending")
+        < order.index("human_response")
+    )
     assert order.index("metrics_json") < order.index("events")
     assert found.unrecognised == [".autonomy/notes.txt"]
