@@ -19,7 +19,7 @@ from arcadia_core.legacy import import_legacy
 from tests.cli_helpers import arcadia
 from tests.legacy_helpers import copy_sample, snapshot
 
-LINES = 50_000
+LINES = 30_000
 WAL_BYTES_BEFORE_KILL = 1_000_000
 
 
