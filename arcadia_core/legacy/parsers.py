@@ -57,7 +57,7 @@ _STATUS_BY_RESPONDER = {
     "human": "responded",
     "escalation": "responded",
     "timeout_default": "timeout",
-    "pause_requested": "timeout",
+    "pause_requested": "cancelled",
     "cancelled": "cancelled",
 }
 _POINT_ID = re.compile(r"^INJ-(\d+)-\d+$")

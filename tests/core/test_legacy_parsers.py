@@ -192,7 +192,7 @@ def test_injection_point_statuses() -> None:
     for responder, status in [
         ("timeout_default", "timeout"),
         ("cancelled", "cancelled"),
-        ("pause_requested", "timeout"),
+        ("pause_requested", "cancelled"),
         ("cli:ann", "responded"),
     ]:
         assert p.parse_injection_point({**POINT, "responded_by": responder})["status"] == status
