@@ -15,6 +15,7 @@ from arcadia_core.cli import (
     autonomy_commands,
     db_commands,
     legacy_commands,
+    report_commands,
     rules_commands,
     watch_commands,
 )
@@ -25,6 +26,7 @@ from arcadia_core.errors import ArcadiaError
 # `async def handler(args) -> int` stored as the `handler` default.
 COMMAND_MODULES: list[Any] = [db_commands, watch_commands]
 COMMAND_MODULES += [answer_commands, autonomy_commands, rules_commands, legacy_commands]
+COMMAND_MODULES += [report_commands]
 
 Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 

@@ -274,7 +274,9 @@ async def session_metrics(session: Any, session_id: int | None = None) -> dict[i
 async def run_metrics(session: Any, *, run_id: str, project_dir: str) -> RunMetrics:
     """Run totals and per-session metrics, all from SQL aggregates."""
     first, last = (
-        await session.execute(select(func.min(EventModel.timestamp), func.max(EventModel.timestamp)))
+        await session.execute(
+            select(func.min(EventModel.timestamp), func.max(EventModel.timestamp))
+        )
     ).one()
     per_session = await session_metrics(session)
     with_events = await session.scalar(

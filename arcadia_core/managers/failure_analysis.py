@@ -258,7 +258,8 @@ def format_report(report: FailureReport) -> str:
     if report.patterns_detected:
         lines += ["", "  PATTERNS"]
         lines += [
-            f"  - {p['pattern_type']}: {p['description'][:50]}" for p in report.patterns_detected[:5]
+            f"  - {p['pattern_type']}: {p['description'][:50]}"
+            for p in report.patterns_detected[:5]
         ]
     if report.error_messages:
         lines += ["", "  ERRORS"]
@@ -279,7 +280,9 @@ def format_report(report: FailureReport) -> str:
 
 def _md(text: object) -> str:
     """Inline Markdown text: pipes and backticks escaped, newlines flattened."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("\n", " ")
+    return (
+        str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("\n", " ")
+    )
 
 
 def format_report_markdown(report: FailureReport) -> str:

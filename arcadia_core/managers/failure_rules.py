@@ -39,7 +39,9 @@ TIMELINE_TYPES = frozenset(
 _NORMALISERS = [
     (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE), "<URL>"),
     (
-        re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE),
+        re.compile(
+            r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE
+        ),
         "<UUID>",
     ),
     (re.compile(r"(?<![\w/\\.])[A-Za-z]:\\[^\s'\"]*"), "<PATH>"),
@@ -183,7 +185,12 @@ def _first_rule(facts: SessionFacts) -> tuple[FailureType, Severity, str, float]
     if facts.end_status in CRASH_STATUSES:
         return FailureType.CRASH, Severity.HIGH, "Session ended with error status", 0.7
     if facts.error_count:
-        return FailureType.TOOL_ERROR, Severity.MEDIUM, f"{facts.error_count} error(s) occurred", 0.5
+        return (
+            FailureType.TOOL_ERROR,
+            Severity.MEDIUM,
+            f"{facts.error_count} error(s) occurred",
+            0.5,
+        )
     return FailureType.UNKNOWN, Severity.LOW, "No clear failure detected", 0.3
 
 
@@ -227,11 +234,15 @@ def detect_patterns(events: list[Event]) -> list[FailurePattern]:
     if len(blocked) >= 2:
         tools = ", ".join(sorted({str(e.tool_name) for e in blocked if e.tool_name}))
         description = f"{len(blocked)} actions blocked by security (tools: {tools or 'unknown'})"
-        patterns.append(_pattern(f"blocked-{len(blocked)}", "security_blocked", description, blocked))
+        patterns.append(
+            _pattern(f"blocked-{len(blocked)}", "security_blocked", description, blocked)
+        )
     tool_errors = [e for e in errors if e.event_type == EventType.TOOL_ERROR]
     if len(tool_errors) >= 3:
         description = f"{len(tool_errors)} tool errors in a chain"
-        patterns.append(_pattern(f"tool-chain-{len(tool_errors)}", "tool_error_chain", description, tool_errors))
+        patterns.append(
+            _pattern(f"tool-chain-{len(tool_errors)}", "tool_error_chain", description, tool_errors)
+        )
     passed: set[int] = set()
     regressions: list[Event] = []
     for event in events:
@@ -248,11 +259,14 @@ def detect_patterns(events: list[Event]) -> list[FailurePattern]:
             f"{len(regressions)} regression(s): features that passed and then failed",
             regressions,
         )
-        found.affected_features = [e.feature_index for e in regressions if e.feature_index is not None]
+        found.affected_features = [
+            e.feature_index for e in regressions if e.feature_index is not None
+        ]
         patterns.append(found)
     for category, keywords in MESSAGE_CATEGORIES.items():
         hits = [
-            e for e in errors
+            e
+            for e in errors
             if any(word in str(e.data.get("error_message") or "").lower() for word in keywords)
         ]
         if hits:
@@ -347,4 +361,3 @@ def similar_hits(
             )
     hits.sort(key=lambda hit: hit["timestamp"], reverse=True)
     return hits
-

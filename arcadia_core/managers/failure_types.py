@@ -286,7 +286,12 @@ MESSAGE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "import_error": ("importerror", "modulenotfounderror", "no module named", "cannot find module"),
     "test_failure": ("assertionerror", "assert ", "test failed", "tests failed", "failed test"),
     "timeout": ("timeout", "timed out"),
-    "permission_denied": ("permission denied", "access denied", "eacces", "operation not permitted"),
+    "permission_denied": (
+        "permission denied",
+        "access denied",
+        "eacces",
+        "operation not permitted",
+    ),
     "dependency_missing": (
         "command not found",
         "not installed",

@@ -192,7 +192,9 @@ class InterventionLearner:
         """Record whether an intervention worked (False if it does not exist); idempotent."""
         async with self.db.transaction() as session:
             row = await session.scalar(
-                select(InterventionModel).where(InterventionModel.intervention_id == intervention_id)
+                select(InterventionModel).where(
+                    InterventionModel.intervention_id == intervention_id
+                )
             )
             if row is None:
                 return False
@@ -272,7 +274,7 @@ class InterventionLearner:
     async def find_matching_patterns_async(
         self, signature: ContextSignature, min_similarity: float | None = None
     ) -> list[MatchResult]:
-        """Patterns at least `min_similarity` similar (default 0.7), most similar first; no writes."""
+        """Patterns at least `min_similarity` (default 0.7) similar, best first; a pure read."""
         threshold = self.similarity_threshold if min_similarity is None else min_similarity
         async with self.db.read() as session:
             rows = list(await session.scalars(select(InterventionPatternModel)))
@@ -284,11 +286,14 @@ class InterventionLearner:
                 continue
             auto = (
                 pattern.auto_apply
-                and pattern.confidence >= max(self.auto_apply_threshold, pattern.min_confidence_for_auto)
+                and pattern.confidence
+                >= max(self.auto_apply_threshold, pattern.min_confidence_for_auto)
                 and similarity >= AUTO_APPLY_MIN_SIMILARITY
             )
             results.append(
-                MatchResult(pattern, similarity, auto, pattern.recommended_action, pattern.rationale)
+                MatchResult(
+                    pattern, similarity, auto, pattern.recommended_action, pattern.rationale
+                )
             )
         results.sort(key=lambda match: match.similarity, reverse=True)
         return results
@@ -340,7 +345,9 @@ class InterventionLearner:
         """One intervention by id (NotFound when missing)."""
         async with self.db.read() as session:
             row = await session.scalar(
-                select(InterventionModel).where(InterventionModel.intervention_id == intervention_id)
+                select(InterventionModel).where(
+                    InterventionModel.intervention_id == intervention_id
+                )
             )
             if row is None:
                 raise NotFound(f"no intervention {intervention_id!r}")
@@ -385,7 +392,9 @@ class InterventionLearner:
             by_type = dict(
                 (
                     await session.execute(
-                        select(model.intervention_type, func.count()).group_by(model.intervention_type)
+                        select(model.intervention_type, func.count()).group_by(
+                            model.intervention_type
+                        )
                     )
                 ).all()
             )

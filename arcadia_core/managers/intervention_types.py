@@ -182,7 +182,7 @@ class InterventionPattern:
     last_matched: str | None = None
 
     def update_confidence(self) -> None:
-        """Confidence = success share; auto-apply on at ≥ threshold with 3+ outcomes, off below 0.5."""
+        """Confidence = success share; auto-apply on at the threshold after 3+, off below 0.5."""
         total = self.success_count + self.failure_count
         self.confidence = self.success_count / total if total else 0.0
         if self.confidence >= self.min_confidence_for_auto and total >= MIN_APPLICATIONS_FOR_AUTO:
@@ -306,7 +306,7 @@ _NORMALISERS = [
 
 
 def normalize_error(message: str) -> str:
-    """Lowercase; paths, line numbers, quoted values and addresses become placeholders; 100 chars."""
+    """Lowercase; paths, line numbers, quoted values, addresses become placeholders; 100 chars."""
     text = message.lower()
     for pattern, placeholder in _NORMALISERS:
         text = pattern.sub(placeholder, text)

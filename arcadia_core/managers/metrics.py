@@ -184,7 +184,9 @@ class MetricsCollector:
             counts = await type_counts(session, session_id)
             first, last = await event_range(session, session_id)
             sessions_total, sessions_completed = await session_counts(session, session_id)
-            decisions, average_confidence, low_confidence = await decision_stats(session, session_id)
+            decisions, average_confidence, low_confidence = await decision_stats(
+                session, session_id
+            )
             tokens_in, tokens_out, cost = await usage_totals(session, session_id)
             answered = await human_interventions(session, session_id)
             per_session = await session_metrics(session, session_id=session_id)
@@ -261,7 +263,10 @@ class MetricsCollector:
         """Write one CSV row per tool (common errors joined with "; ") to `path`."""
         metrics = await self.get_comprehensive_metrics_async(session_id)
         columns = list(ToolMetrics.__dataclass_fields__)
-        rows = [{**row, "common_errors": "; ".join(row["common_errors"])} for row in metrics.tool_metrics.values()]
+        rows = [
+            {**row, "common_errors": "; ".join(row["common_errors"])}
+            for row in metrics.tool_metrics.values()
+        ]
         return write_atomic(path, _csv(columns, rows))
 
     export_tool_metrics_csv = blocking(export_tool_metrics_csv_async)
@@ -321,28 +326,40 @@ def format_dashboard(metrics: ComprehensiveMetrics) -> str:
     """The text dashboard of `MetricsCollector.get_dashboard`."""
     quality, time = metrics.quality_metrics, metrics.time_metrics
     rule = "=" * 60
-    top_tools = sorted(metrics.tool_metrics.values(), key=lambda t: t["total_calls"], reverse=True)[:5]
+    top_tools = sorted(metrics.tool_metrics.values(), key=lambda t: t["total_calls"], reverse=True)[
+        :5
+    ]
     lines = [
-        rule, "  METRICS DASHBOARD", rule, f"  Run: {metrics.run_id}  Computed: {metrics.computed_at[:19]}",
-        "", "  SESSION METRICS",
+        rule,
+        "  METRICS DASHBOARD",
+        rule,
+        f"  Run: {metrics.run_id}  Computed: {metrics.computed_at[:19]}",
+        "",
+        "  SESSION METRICS",
         f"  Sessions: {metrics.sessions_completed}/{metrics.sessions_total} completed "
         f"({quality.session_completion_rate:.0%})",
-        "", "  FEATURE METRICS",
+        "",
+        "  FEATURE METRICS",
         f"  Completed: {metrics.features_completed}  Failed: {metrics.features_failed}  "
         f"Success rate: {quality.feature_success_rate:.0%}",
-        "", "  TOOL METRICS",
+        "",
+        "  TOOL METRICS",
         f"  Success rate: {quality.tool_success_rate:.0%}  Errors: {quality.error_rate:.0%}  "
         f"Blocked: {quality.blocked_rate:.0%}",
     ]
     for tool in top_tools:
         success = _rate(tool["successful_calls"], tool["total_calls"])
-        lines.append(f"    {tool['tool_name']:<20} {tool['total_calls']:>6} calls  {success:.0%} ok")
+        lines.append(
+            f"    {tool['tool_name']:<20} {tool['total_calls']:>6} calls  {success:.0%} ok"
+        )
     lines += [
-        "", "  TIME METRICS",
+        "",
+        "  TIME METRICS",
         f"  Run: {_format_duration(time.total_run_duration_seconds)}  "
         f"Active: {_format_duration(time.total_active_time_seconds)}  "
         f"Avg session: {_format_duration(time.avg_session_duration_seconds)}",
-        "", "  QUALITY METRICS",
+        "",
+        "  QUALITY METRICS",
         f"  Escalations: {metrics.escalations} ({quality.escalation_rate:.2f}/session)  "
         f"Interventions: {metrics.human_interventions} ({quality.intervention_rate:.2f}/session)",
         f"  Decisions: {quality.total_decisions}  Avg confidence: {quality.avg_confidence:.2f}  "
@@ -370,19 +387,31 @@ def format_metrics_markdown(metrics: ComprehensiveMetrics) -> str:
         f"- **Estimated cost:** ${quality.estimated_cost_usd:.2f}",
     ]
     if metrics.tool_metrics:
-        lines += ["", "## Tools", "", "| tool | calls | ok | failed | blocked | avg ms |", "|---|---|---|---|---|---|"]
         lines += [
-            f"| {t['tool_name']} | {t['total_calls']} | {t['successful_calls']} | {t['failed_calls']} "
+            "",
+            "## Tools",
+            "",
+            "| tool | calls | ok | failed | blocked | avg ms |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {t['tool_name']} | {t['total_calls']} | {t['successful_calls']} "
+            f"| {t['failed_calls']} "
             f"| {t['blocked_calls']} | {t['avg_duration_ms']:.0f} |"
             for t in metrics.tool_metrics.values()
         ]
     if metrics.session_metrics:
-        lines += ["", "## Sessions", "", "| session | duration | tool calls | errors | escalations |"]
+        lines += [
+            "",
+            "## Sessions",
+            "",
+            "| session | duration | tool calls | errors | escalations |",
+        ]
         lines.append("|---|---|---|---|---|")
         lines += [
-            f"| {s['session_id']} | {_format_duration(s['duration_seconds'])} | {s['tool_calls_total']} "
+            f"| {s['session_id']} | {_format_duration(s['duration_seconds'])} "
+            f"| {s['tool_calls_total']} "
             f"| {s['tool_calls_failed'] + s['errors_total']} | {s['escalations']} |"
             for s in metrics.session_metrics.values()
         ]
     return "\n".join(lines) + "\n"
-

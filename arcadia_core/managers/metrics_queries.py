@@ -77,7 +77,9 @@ async def event_range(
     session: AsyncSession, session_id: int | None
 ) -> tuple[datetime | None, datetime | None]:
     """First and last event timestamps."""
-    query = scoped(select(func.min(EventModel.timestamp), func.max(EventModel.timestamp)), session_id)
+    query = scoped(
+        select(func.min(EventModel.timestamp), func.max(EventModel.timestamp)), session_id
+    )
     first, last = (await session.execute(query)).one()
     return first, last
 
@@ -86,7 +88,9 @@ async def session_counts(session: AsyncSession, session_id: int | None) -> tuple
     """(sessions with events, sessions that ended "completed")."""
     total = await session.scalar(
         scoped(
-            select(func.count(func.distinct(EventModel.session_id))).where(EventModel.session_id > 0),
+            select(func.count(func.distinct(EventModel.session_id))).where(
+                EventModel.session_id > 0
+            ),
             session_id,
         )
     )
@@ -126,7 +130,12 @@ async def usage_totals(session: AsyncSession, session_id: int | None) -> tuple[i
     return int(tokens_in), int(tokens_out), float(cost)
 
 
-_TOOL_TYPES = [EventType.TOOL_CALL, EventType.TOOL_RESULT, EventType.TOOL_ERROR, EventType.TOOL_BLOCKED]
+_TOOL_TYPES = [
+    EventType.TOOL_CALL,
+    EventType.TOOL_RESULT,
+    EventType.TOOL_ERROR,
+    EventType.TOOL_BLOCKED,
+]
 
 
 async def tool_metrics(session: AsyncSession, session_id: int | None) -> dict[str, ToolMetrics]:
@@ -183,14 +192,18 @@ async def tool_metrics(session: AsyncSession, session_id: int | None) -> dict[st
         if metrics.successful_calls:
             metrics.avg_duration_ms = metrics.total_duration_ms / metrics.successful_calls
         if metrics.total_calls:
-            metrics.error_rate = (metrics.failed_calls + metrics.blocked_calls) / metrics.total_calls
+            metrics.error_rate = (
+                metrics.failed_calls + metrics.blocked_calls
+            ) / metrics.total_calls
     return result
 
 
 _FEATURE_TYPES = [EventType.FEATURE_STARTED, EventType.FEATURE_COMPLETED, EventType.FEATURE_FAILED]
 
 
-async def feature_metrics(session: AsyncSession, session_id: int | None) -> dict[int, FeatureMetrics]:
+async def feature_metrics(
+    session: AsyncSession, session_id: int | None
+) -> dict[int, FeatureMetrics]:
     """Per-feature attempts, outcomes, time from each start to its completion, passing state."""
     feature = _feature()
     counts = scoped(
@@ -243,8 +256,12 @@ async def feature_metrics(session: AsyncSession, session_id: int | None) -> dict
             feature.label("feature"),
             EventModel.type.label("kind"),
             EventModel.timestamp.label("at"),
-            func.lag(EventModel.type).over(partition_by=feature, order_by=EventModel.id).label("prev_kind"),
-            func.lag(EventModel.timestamp).over(partition_by=feature, order_by=EventModel.id).label("prev_at"),
+            func.lag(EventModel.type)
+            .over(partition_by=feature, order_by=EventModel.id)
+            .label("prev_kind"),
+            func.lag(EventModel.timestamp)
+            .over(partition_by=feature, order_by=EventModel.id)
+            .label("prev_at"),
         ).where(
             EventModel.type.in_([EventType.FEATURE_STARTED, EventType.FEATURE_COMPLETED]),
             feature.is_not(None),
@@ -254,7 +271,10 @@ async def feature_metrics(session: AsyncSession, session_id: int | None) -> dict
     seconds = (func.julianday(steps.c.at) - func.julianday(steps.c.prev_at)) * 86400.0
     durations = (
         select(steps.c.feature, func.sum(seconds))
-        .where(steps.c.kind == EventType.FEATURE_COMPLETED, steps.c.prev_kind == EventType.FEATURE_STARTED)
+        .where(
+            steps.c.kind == EventType.FEATURE_COMPLETED,
+            steps.c.prev_kind == EventType.FEATURE_STARTED,
+        )
         .group_by(steps.c.feature)
     )
     for index, total in (await session.execute(durations)).all():

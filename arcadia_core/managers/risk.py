@@ -134,9 +134,10 @@ def _pattern_from_row(row: RiskPatternModel) -> RiskPattern:
 
 async def list_pattern_infos(session: AsyncSession) -> list[PatternInfo]:
     """Every pattern in evaluation order: built-ins (or their overrides), then custom ones."""
-    rows = {row.pattern_id: row for row in await session.scalars(
-        select(RiskPatternModel).order_by(RiskPatternModel.id)
-    )}
+    rows = {
+        row.pattern_id: row
+        for row in await session.scalars(select(RiskPatternModel).order_by(RiskPatternModel.id))
+    }
     infos: list[PatternInfo] = []
     for builtin in DEFAULT_RISK_PATTERNS:
         row = rows.pop(builtin.pattern_id, None)
@@ -189,7 +190,9 @@ class RiskClassifier:
             if rule is not None:
                 assessment = rule(action_input)
             else:
-                patterns = [info.pattern for info in await list_pattern_infos(session) if info.is_enabled]
+                patterns = [
+                    info.pattern for info in await list_pattern_infos(session) if info.is_enabled
+                ]
                 assessment = classify(tool, action_input, patterns, now)
             row = _assessment_row(assessment, self.session_id, now)
             session.add(row)
@@ -466,7 +469,9 @@ def classify(
     )
 
 
-def _assessment_row(assessment: RiskAssessment, session_id: int, now: datetime) -> RiskAssessmentModel:
+def _assessment_row(
+    assessment: RiskAssessment, session_id: int, now: datetime
+) -> RiskAssessmentModel:
     return RiskAssessmentModel(
         timestamp=now,
         session_id=session_id,

@@ -311,7 +311,9 @@ def match_pattern(pattern: RiskPattern, tool: str, action_input: dict[str, Any])
     try:
         compiled = compile_pattern(pattern.input_pattern)
     except InvalidInput:
-        return f"{pattern.description} (pattern {pattern.pattern_id} is invalid; treated as a match)"
+        return (
+            f"{pattern.description} (pattern {pattern.pattern_id} is invalid; treated as a match)"
+        )
     try:
         found = compiled.search(
             field_text(action_input, pattern.input_field), timeout=MATCH_TIMEOUT_SECONDS

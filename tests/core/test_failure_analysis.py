@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.events import EventType, record_event
+from arcadia_core.events import record_event
 from arcadia_core.managers.event_queries import Event
 from arcadia_core.managers.failure_analysis import (
     FailureAnalyzer,
@@ -41,7 +41,9 @@ async def insert(db: Database, rows: list[Row], clock: StepClock) -> None:
     """Insert events the way the agent-side managers do: record_event in a transaction."""
     async with db.transaction() as session:
         for session_id, kind, data in rows:
-            await record_event(session, session_id=session_id, event_type=kind, data=data, timestamp=clock())
+            await record_event(
+                session, session_id=session_id, event_type=kind, data=data, timestamp=clock()
+            )
 
 
 def events(rows: list[tuple[str, dict[str, Any]]]) -> list[Event]:
@@ -101,11 +103,17 @@ async def test_session_events_produce_the_expected_report(db: Database) -> None:
     assert repeated["occurrences"] == 2 and repeated["affected_sessions"] == [2]
     assert repeated["first_seen"] and repeated["last_seen"]
     assert [hit["session_id"] for hit in report.similar_past_failures] == [1]
-    assert report.suggested_fixes[0] == "The agent appears stuck in a loop: try a different approach"
+    assert (
+        report.suggested_fixes[0] == "The agent appears stuck in a loop: try a different approach"
+    )
     assert set(KNOWN_PATTERNS["import_error"]["suggested_fixes"]) <= set(report.suggested_fixes)
     assert len(report.suggested_fixes) <= 10
     assert [entry["type"] for entry in report.failure_timeline] == [
-        "error", "error", "error", "escalation_triggered", "human_response",
+        "error",
+        "error",
+        "error",
+        "escalation_triggered",
+        "human_response",
     ]
     assert report.failure_timeline[-1]["message"] == "install requests"
 
@@ -129,9 +137,13 @@ async def test_escalation_is_classified_and_counted(db: Database) -> None:
     )
     report = await FailureAnalyzer(db).analyze_session_async(5)
     assert report.failure_type == "escalation" and report.severity == Severity.MEDIUM
-    assert report.likely_cause == "Human intervention required (1 escalation(s), 1 human response(s))"
+    assert (
+        report.likely_cause == "Human intervention required (1 escalation(s), 1 human response(s))"
+    )
     assert [entry["type"] for entry in report.failure_timeline] == [
-        "escalation_triggered", "human_injection", "human_response",
+        "escalation_triggered",
+        "human_injection",
+        "human_response",
     ]
 
 
@@ -165,14 +177,34 @@ async def test_session_zero_is_a_session_not_all_sessions(db: Database) -> None:
 
 CLASSIFICATION = [
     ([("tool_blocked", {"tool_name": "Bash"})], "blocked_command", Severity.MEDIUM, 0.95),
-    ([("tool_error", {"error_message": "Command timeout after 60s"})], "timeout", Severity.MEDIUM, 0.8),
-    ([("tool_error", {"error_message": "Permission denied: /etc"})], "tool_error", Severity.HIGH, 0.85),
-    ([("tool_error", {"error_message": "No such file: a.py"})], "tool_error", Severity.MEDIUM, 0.85),
+    (
+        [("tool_error", {"error_message": "Command timeout after 60s"})],
+        "timeout",
+        Severity.MEDIUM,
+        0.8,
+    ),
+    (
+        [("tool_error", {"error_message": "Permission denied: /etc"})],
+        "tool_error",
+        Severity.HIGH,
+        0.85,
+    ),
+    (
+        [("tool_error", {"error_message": "No such file: a.py"})],
+        "tool_error",
+        Severity.MEDIUM,
+        0.85,
+    ),
     ([("tool_error", {"error_message": "exit 2"})], "tool_error", Severity.MEDIUM, 0.7),
     ([("escalation_triggered", {})], "escalation", Severity.MEDIUM, 0.95),
     ([("tool_call", {})] * 11, "stuck", Severity.MEDIUM, 0.6),
     ([("session_end", {"status": "error"})], "crash", Severity.HIGH, 0.7),
-    ([("error", {"error_message": "a"}), ("error", {"error_message": "b"})], "tool_error", Severity.MEDIUM, 0.5),
+    (
+        [("error", {"error_message": "a"}), ("error", {"error_message": "b"})],
+        "tool_error",
+        Severity.MEDIUM,
+        0.5,
+    ),
     ([("tool_result", {"success": True})], "unknown", Severity.LOW, 0.3),
     (
         [("feature_completed", {"feature_index": 2}), ("feature_failed", {"feature_index": 2})],
@@ -202,7 +234,9 @@ def test_classification_rules(
 
 
 def test_tool_error_messages_reach_the_report_and_known_fixes() -> None:
-    found = events([("tool_error", {"tool_name": "Bash", "error_message": "Permission denied: /etc/x"})])
+    found = events(
+        [("tool_error", {"tool_name": "Bash", "error_message": "Permission denied: /etc/x"})]
+    )
     facts = scan(found)
     assert facts.error_messages == ["Permission denied: /etc/x"]
     assert facts.failing_action == "Tool Bash: Permission denied: /etc/x"
@@ -240,7 +274,12 @@ def test_timeline_keeps_failure_events_with_tool_feature_and_message() -> None:
         ]
     )
     timeline = build_timeline(found)
-    assert timeline[0] == {"timestamp": found[1].timestamp, "type": "tool_error", "tool": "Bash", "message": "x" * 100}
+    assert timeline[0] == {
+        "timestamp": found[1].timestamp,
+        "type": "tool_error",
+        "tool": "Bash",
+        "message": "x" * 100,
+    }
     assert timeline[1] == {"timestamp": found[2].timestamp, "type": "feature_failed", "feature": 4}
 
 
@@ -265,16 +304,25 @@ def test_similarity_and_signature() -> None:
     assert similarity_score("", "x") == 0.0
     signature = FailureSignature(["ImportError"], ["Bash", "Read"], [3, 1])
     assert len(signature.compute_hash()) == 12
-    assert signature.compute_hash() == FailureSignature(["ImportError"], ["Bash", "Read"], [1, 3]).compute_hash()
+    assert (
+        signature.compute_hash()
+        == FailureSignature(["ImportError"], ["Bash", "Read"], [1, 3]).compute_hash()
+    )
 
 
-async def test_find_similar_failures_excludes_a_session_and_applies_the_threshold(db: Database) -> None:
+async def test_find_similar_failures_excludes_a_session_and_applies_the_threshold(
+    db: Database,
+) -> None:
     clock = StepClock()
     await insert(
         db,
         [
             (1, "error", {"error_message": "Connection refused on port 5432"}),
-            (2, "tool_error", {"error_message": "Connection refused on port 6379", "tool_name": "Bash"}),
+            (
+                2,
+                "tool_error",
+                {"error_message": "Connection refused on port 6379", "tool_name": "Bash"},
+            ),
             (3, "error", {"error_message": "Something else entirely"}),
         ],
         clock,
@@ -283,19 +331,33 @@ async def test_find_similar_failures_excludes_a_session_and_applies_the_threshol
     hits = await analyzer.find_similar_failures_async("connection refused on port 1")
     assert [hit["session_id"] for hit in hits] == [2, 1]  # newest first
     assert hits[0]["tool"] == "Bash"
-    assert [h["session_id"] for h in await analyzer.find_similar_failures_async("Connection refused on port 1", exclude_session=2)] == [1]
+    assert [
+        h["session_id"]
+        for h in await analyzer.find_similar_failures_async(
+            "Connection refused on port 1", exclude_session=2
+        )
+    ] == [1]
 
 
 async def test_reports_list_page_and_format(db: Database) -> None:
     clock = StepClock()
-    await insert(db, [(1, "error", {"error_message": "boom | pipe"}), (2, "tool_blocked", {"tool_name": "Bash"})], clock)
+    await insert(
+        db,
+        [
+            (1, "error", {"error_message": "boom | pipe"}),
+            (2, "tool_blocked", {"tool_name": "Bash"}),
+        ],
+        clock,
+    )
     analyzer = FailureAnalyzer(db, clock=StepClock())
     first = await analyzer.analyze_session_async(1)
     await analyzer.analyze_session_async(2)
     latest = await analyzer.analyze_session_async(1)
     assert (await analyzer.get_report_async(1)) == latest
     assert await analyzer.get_report_async(7) is None
-    assert (await analyzer.get_report_by_id_async(first.report_id or 0)).report_id == first.report_id
+    assert (
+        await analyzer.get_report_by_id_async(first.report_id or 0)
+    ).report_id == first.report_id
     with pytest.raises(NotFound):
         await analyzer.get_report_by_id_async(999)
 
@@ -324,11 +386,15 @@ async def test_blocking_forms_and_module_helper(db: Database) -> None:
 
 
 def test_message_keywords_add_fixes_and_the_list_is_capped() -> None:
-    fixes = suggest_fixes(FailureType.UNKNOWN, [], ["ImportError: x", "SyntaxError", "Connection reset"])
+    fixes = suggest_fixes(
+        FailureType.UNKNOWN, [], ["ImportError: x", "SyntaxError", "Connection reset"]
+    )
     assert fixes == [
         "Check that the module is installed and the import path is right",
         "Look for syntax errors in the recently edited files",
         "Check network access and that the service is running",
     ]
-    many = detect_patterns(events([("tool_error", {"error_message": "timeout permission denied not installed"})] * 3))
+    many = detect_patterns(
+        events([("tool_error", {"error_message": "timeout permission denied not installed"})] * 3)
+    )
     assert len(suggest_fixes(FailureType.TIMEOUT, many, [])) == 10

@@ -31,9 +31,17 @@ def test_signature_hash_similarity_and_round_trip() -> None:
     assert len(SIG.hash) == 16 and SIG.hash == SIG.compute_hash()
     forged = {**SIG.to_dict(), "hash": "0000000000000000"}
     assert ContextSignature.from_dict(forged).to_dict()["hash"] == SIG.hash
-    assert ContextSignature(tool="Bash").similarity_score(ContextSignature(tool="Bash", trigger_type="x")) == 0.5
+    assert (
+        ContextSignature(tool="Bash").similarity_score(
+            ContextSignature(tool="Bash", trigger_type="x")
+        )
+        == 0.5
+    )
     partial = ContextSignature(tool="Bash", error_pattern="module not found: x")
-    assert partial.similarity_score(ContextSignature(tool="Bash", error_pattern="module not found")) == 0.75
+    assert (
+        partial.similarity_score(ContextSignature(tool="Bash", error_pattern="module not found"))
+        == 0.75
+    )
     assert ContextSignature().similarity_score(ContextSignature()) == 0.0
 
 
@@ -55,7 +63,11 @@ async def test_same_situation_same_answer_builds_confidence_and_auto_apply(
         pattern = (await learner.get_patterns_async())[0]
         progression.append((pattern.success_count, pattern.confidence, pattern.auto_apply))
     assert progression == [
-        (0, 0.0, False), (1, 1.0, False), (2, 1.0, False), (3, 1.0, True), (4, 1.0, True),
+        (0, 0.0, False),
+        (1, 1.0, False),
+        (2, 1.0, False),
+        (3, 1.0, True),
+        (4, 1.0, True),
     ]
     assert pattern.pattern_id == "PAT-0001" and pattern.times_matched == 5
     assert pattern.source_intervention_ids == [f"INT-{n:04d}" for n in range(1, 6)]
@@ -64,7 +76,9 @@ async def test_same_situation_same_answer_builds_confidence_and_auto_apply(
     assert match.to_dict()["success_rate"] == 1.0
 
 
-async def test_contradicting_answer_counts_against_the_pattern(learner: InterventionLearner) -> None:
+async def test_contradicting_answer_counts_against_the_pattern(
+    learner: InterventionLearner,
+) -> None:
     for _ in range(4):
         await learner.record_intervention_async(1, "guidance", SIG, "pip install it")
     await learner.record_intervention_async(1, "correction", SIG, "use the vendored copy")
@@ -87,9 +101,13 @@ async def test_ids_are_unique_across_processes(project_dir: Path) -> None:
         first, second = InterventionLearner(first_db), InterventionLearner(second_db)
         ids = []
         for index in range(3):
-            ids.append((await first.record_intervention_async(1, "guidance", SIG, "a")).intervention_id)
+            ids.append(
+                (await first.record_intervention_async(1, "guidance", SIG, "a")).intervention_id
+            )
             other = ContextSignature(tool=f"Tool{index}")
-            ids.append((await second.record_intervention_async(2, "override", other, "b")).intervention_id)
+            ids.append(
+                (await second.record_intervention_async(2, "override", other, "b")).intervention_id
+            )
         assert ids == [f"INT-{n:04d}" for n in range(1, 7)]
         patterns = await first.get_patterns_async()
         assert [p.pattern_id for p in patterns] == ["PAT-0001", "PAT-0002", "PAT-0004", "PAT-0006"]
@@ -135,7 +153,11 @@ async def test_record_outcome_is_idempotent_and_corrects_a_changed_outcome(
     pattern = await learner.get_pattern_async("PAT-0001")
     assert (pattern.times_applied, pattern.success_count, pattern.failure_count) == (1, 0, 1)
     stored = await learner.get_intervention_async(first.intervention_id)
-    assert (stored.outcome_tracked, stored.outcome_success, stored.outcome_notes) == (True, False, "broke later")
+    assert (stored.outcome_tracked, stored.outcome_success, stored.outcome_notes) == (
+        True,
+        False,
+        "broke later",
+    )
     assert await learner.record_outcome_async("INT-9999", True) is False
     assert learner.record_outcome("INT-9999", True) is False  # the blocking form does not lie
 
@@ -163,16 +185,27 @@ async def test_application_of_an_auto_applied_pattern(learner: InterventionLearn
 
 
 async def test_history_filters_and_stats(learner: InterventionLearner) -> None:
-    await learner.record_intervention_async(1, "guidance", SIG, "retry", context_details={"n": 1},
-                                            original_action="give up", human_rationale="flaky")
+    await learner.record_intervention_async(
+        1,
+        "guidance",
+        SIG,
+        "retry",
+        context_details={"n": 1},
+        original_action="give up",
+        human_rationale="flaky",
+    )
     await learner.record_intervention_async(2, "override", ContextSignature(tool="Write"), "skip")
     await learner.record_intervention_async(2, "override", ContextSignature(tool="Write"), "skip")
     await learner.record_outcome_async("INT-0001", True)
     await learner.record_outcome_async("INT-0002", False)
     newest = await learner.get_interventions_async(limit=2)
     assert [i.intervention_id for i in newest] == ["INT-0003", "INT-0002"]
-    assert [i.intervention_id for i in await learner.get_interventions_async(session_id=1)] == ["INT-0001"]
-    assert len(await learner.get_interventions_async(intervention_type=InterventionType.OVERRIDE)) == 2
+    assert [i.intervention_id for i in await learner.get_interventions_async(session_id=1)] == [
+        "INT-0001"
+    ]
+    assert (
+        len(await learner.get_interventions_async(intervention_type=InterventionType.OVERRIDE)) == 2
+    )
     older = await learner.get_interventions_async(before_id=2)
     assert [i.intervention_id for i in older] == ["INT-0001"]
     first = older[0]
@@ -186,7 +219,11 @@ async def test_history_filters_and_stats(learner: InterventionLearner) -> None:
     stats = await learner.get_learning_stats_async()
     assert stats["total_interventions"] == 3
     assert stats["by_type"] == {"guidance": 1, "override": 2}
-    assert (stats["outcomes_tracked"], stats["successful_outcomes"], stats["outcome_success_rate"]) == (2, 1, 0.5)
+    assert (
+        stats["outcomes_tracked"],
+        stats["successful_outcomes"],
+        stats["outcome_success_rate"],
+    ) == (2, 1, 0.5)
     assert stats["total_patterns"] == 2 and stats["auto_apply_patterns"] == 0
     assert stats["avg_pattern_confidence"] == pytest.approx((1.0 + 1 / 2) / 2)
     patterns = await learner.get_patterns_async(min_confidence=0.9)
@@ -196,7 +233,9 @@ async def test_history_filters_and_stats(learner: InterventionLearner) -> None:
     assert "Recommendation: retry" in text and "Tool: Bash" in text and "Auto-apply: No" in text
 
 
-async def test_reset_forgets_patterns_but_keeps_history(db: Database, learner: InterventionLearner) -> None:
+async def test_reset_forgets_patterns_but_keeps_history(
+    db: Database, learner: InterventionLearner
+) -> None:
     await learner.record_intervention_async(1, "guidance", SIG, "retry")
     await learner.record_intervention_async(1, "guidance", ContextSignature(tool="Write"), "skip")
     assert await learner.reset_learning_async() == 2
@@ -204,4 +243,6 @@ async def test_reset_forgets_patterns_but_keeps_history(db: Database, learner: I
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(InterventionModel)) == 2
     await learner.record_intervention_async(1, "guidance", SIG, "retry")
-    assert [p.pattern_id for p in await learner.get_patterns_async()] == ["PAT-0003"]  # never reused
+    assert [p.pattern_id for p in await learner.get_patterns_async()] == [
+        "PAT-0003"
+    ]  # never reused

@@ -55,7 +55,11 @@ async def test_hot_tier_records_the_working_context(memory: MemoryManager) -> No
     assert state.recent_actions[-1]["note"] == "remember"
     assert state.recent_actions[0]["action"] == "step 6"
     assert len(state.recent_files) == MAX_RECENT_FILES and "a.py" not in state.recent_files[:1]
-    assert (state.current_feature, state.current_task, state.focus_keywords) == (4, "login form", ("auth", "form"))
+    assert (state.current_feature, state.current_task, state.focus_keywords) == (
+        4,
+        "login form",
+        ("auth", "form"),
+    )
     text = await memory.get_hot_context_async()
     assert "Current feature: 4" in text and "auth, form" in text
 
@@ -70,7 +74,9 @@ async def test_errors_deduplicate_and_resolve(memory: MemoryManager) -> None:
     assert resolved.resolved and resolved.resolution == "cast to int"
     with pytest.raises(NotFound):
         await memory.resolve_error_async("ERR-nope", "x")
-    decision = await memory.record_decision_async("approach", "which db", ["sqlite", "pg"], "sqlite", 0.4)
+    decision = await memory.record_decision_async(
+        "approach", "which db", ["sqlite", "pg"], "sqlite", 0.4
+    )
     taken = await memory.resolve_decision_async(decision.decision_id, "sqlite")
     assert taken.resolved and taken.choice == "sqlite"
     summary = await memory.get_summary_async()
@@ -81,17 +87,19 @@ async def test_concurrent_hot_updates_lose_nothing(project_dir: Path, db: Databa
     other_db = await Database.open(project_dir)
     try:
         agents = [MemoryManager(db, session_id=7), MemoryManager(other_db, session_id=7)]
-        await asyncio.gather(
-            *(agents[i % 2].record_action_async(f"a{i}", "ok") for i in range(12))
-        )
+        await asyncio.gather(*(agents[i % 2].record_action_async(f"a{i}", "ok") for i in range(12)))
         state = await agents[0].get_hot_state_async()
-        assert sorted(a["action"] for a in state.recent_actions) == sorted(f"a{i}" for i in range(12))
+        assert sorted(a["action"] for a in state.recent_actions) == sorted(
+            f"a{i}" for i in range(12)
+        )
         assert await count(db, HotMemoryModel) == 1
     finally:
         await other_db.close()
 
 
-async def test_end_session_promotes_hot_to_warm_and_clears_hot(db: Database, memory: MemoryManager) -> None:
+async def test_end_session_promotes_hot_to_warm_and_clears_hot(
+    db: Database, memory: MemoryManager
+) -> None:
     await memory.start_session_async()  # t=0
     await memory.set_focus_async(feature=3)
     error = await memory.record_error_async("ImportError", "no module requests")
@@ -100,7 +108,10 @@ async def test_end_session_promotes_hot_to_warm_and_clears_hot(db: Database, mem
     fixed = await memory.record_error_async("TypeError", "bad arg")
     await memory.resolve_error_async(fixed.error_id, "cast to int")
     summary = await memory.end_session_async(
-        ending_state="error", features_completed=1, warnings_for_next=["requests missing"], tool_calls=9
+        ending_state="error",
+        features_completed=1,
+        warnings_for_next=["requests missing"],
+        tool_calls=9,
     )
     assert summary.duration_seconds == pytest.approx(7.0)  # start t=0 .. end t=7, not process age
     assert summary.last_feature_worked == 3
@@ -108,7 +119,9 @@ async def test_end_session_promotes_hot_to_warm_and_clears_hot(db: Database, mem
     assert [e["resolution"] for e in summary.errors_resolved] == ["cast to int"]
     assert await count(db, HotMemoryModel) == 0  # hot cleared
     issues = await memory.get_unresolved_issues_async()
-    assert [(i.issue_type, i.description, i.priority) for i in issues] == [("ImportError", "no module requests", 2)]
+    assert [(i.issue_type, i.description, i.priority) for i in issues] == [
+        ("ImportError", "no module requests", 2)
+    ]
     patterns = await memory.find_relevant_patterns_async("TypeError bad arg")
     assert [(p.problem, p.solution) for p in patterns] == [("TypeError: bad arg", "cast to int")]
     assert (await memory.get_session_summaries_async())[0] == summary
@@ -119,7 +132,9 @@ async def test_end_session_promotes_hot_to_warm_and_clears_hot(db: Database, mem
     assert again.ending_state == "completed" and await count(db, WarmMemoryModel) == 1
 
 
-async def test_recurring_issue_is_counted_and_resolved_into_a_pattern(db: Database, clock: StepClock) -> None:
+async def test_recurring_issue_is_counted_and_resolved_into_a_pattern(
+    db: Database, clock: StepClock
+) -> None:
     for session_id in (1, 2):
         memory = MemoryManager(db, session_id=session_id, clock=clock)
         await memory.record_error_async("Timeout", "tests hang")
@@ -133,12 +148,16 @@ async def test_recurring_issue_is_counted_and_resolved_into_a_pattern(db: Databa
         await memory.resolve_issue_async(issue.issue_id)
 
 
-async def test_warm_summaries_beyond_the_limit_are_archived_to_cold(db: Database, clock: StepClock) -> None:
+async def test_warm_summaries_beyond_the_limit_are_archived_to_cold(
+    db: Database, clock: StepClock
+) -> None:
     for session_id in range(1, 9):
         memory = MemoryManager(db, session_id=session_id, clock=clock, max_warm_sessions=5)
         await memory.start_session_async()
         await memory.record_error_async("E", f"error {session_id}")
-        await memory.end_session_async(ending_state="completed" if session_id % 2 else "failed", features_completed=2)
+        await memory.end_session_async(
+            ending_state="completed" if session_id % 2 else "failed", features_completed=2
+        )
     warm = await memory.get_session_summaries_async(limit=10)
     assert [s.session_id for s in warm] == [8, 7, 6, 5, 4]
     archived = await memory.get_archived_sessions_async()
@@ -152,7 +171,9 @@ async def test_warm_summaries_beyond_the_limit_are_archived_to_cold(db: Database
 
 
 async def test_proven_pattern_becomes_knowledge(db: Database, memory: MemoryManager) -> None:
-    pattern = await memory.learn_pattern_async("flaky login test", "wait for the form", context_keywords=["login"])
+    pattern = await memory.learn_pattern_async(
+        "flaky login test", "wait for the form", context_keywords=["login"]
+    )
     assert pattern.pattern_id.startswith("PAT-1-") and pattern.confidence == 0.5
     same = await memory.learn_pattern_async("flaky login test", "wait for the form")
     assert same.pattern_id == pattern.pattern_id and same.success_count == 2
@@ -169,9 +190,15 @@ async def test_proven_pattern_becomes_knowledge(db: Database, memory: MemoryMana
 
 
 async def test_knowledge_ids_verification_search_and_cold_context(memory: MemoryManager) -> None:
-    first = await memory.add_knowledge_async("fix", "Port in use", "kill the old server", ["port", "server"])
+    first = await memory.add_knowledge_async(
+        "fix", "Port in use", "kill the old server", ["port", "server"]
+    )
     second = await memory.add_knowledge_async("nonsense", "Use uv", "uv is faster than pip")
-    assert (first.knowledge_id, second.knowledge_id, second.knowledge_type) == ("K-1", "K-2", "best_practice")
+    assert (first.knowledge_id, second.knowledge_id, second.knowledge_type) == (
+        "K-1",
+        "K-2",
+        "best_practice",
+    )
     verified = await memory.verify_knowledge_async("K-1")
     assert verified.times_verified == 2 and verified.confidence == pytest.approx(0.6)
     for _ in range(6):
@@ -179,7 +206,9 @@ async def test_knowledge_ids_verification_search_and_cold_context(memory: Memory
     assert verified.confidence == 1.0
     with pytest.raises(NotFound):
         await memory.verify_knowledge_async("K-9")
-    assert [k.knowledge_id for k in await memory.find_relevant_knowledge_async("server port")] == ["K-1"]
+    assert [k.knowledge_id for k in await memory.find_relevant_knowledge_async("server port")] == [
+        "K-1"
+    ]
     assert await memory.find_relevant_knowledge_async("   ") == []
     assert await memory.find_relevant_knowledge_async("50%_") == []
     cold = await memory.get_cold_context_async()

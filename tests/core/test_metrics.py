@@ -64,13 +64,21 @@ async def test_run_metrics_from_the_database(db: Database) -> None:
 
     bash = metrics.tool_metrics["Bash"]
     assert (bash["total_calls"], bash["successful_calls"], bash["failed_calls"]) == (3, 2, 1)
-    assert (bash["total_duration_ms"], bash["max_duration_ms"], bash["min_duration_ms"]) == (160, 120, 40)
+    assert (bash["total_duration_ms"], bash["max_duration_ms"], bash["min_duration_ms"]) == (
+        160,
+        120,
+        40,
+    )
     assert bash["avg_duration_ms"] == 80 and bash["common_errors"] == ["exit 1"]
     assert metrics.tool_metrics["Grep"]["blocked_calls"] == 1
     assert metrics.tool_metrics["Grep"]["error_rate"] == 1.0
 
     feature = metrics.feature_metrics[1]
-    assert (feature["attempts"], feature["successful_attempts"], feature["failed_attempts"]) == (2, 1, 1)
+    assert (feature["attempts"], feature["successful_attempts"], feature["failed_attempts"]) == (
+        2,
+        1,
+        1,
+    )
     assert feature["description"] == "login form again"
     assert feature["is_passing"] is False  # the later failure counts
     assert feature["completed_in_session"] == 1
@@ -97,15 +105,25 @@ async def test_escalation_and_human_response_events_show_up_in_metrics(db: Datab
     rows: list[tuple[int, str, dict[str, Any]]] = [
         (first, EventType.ESCALATION_TRIGGERED, {"rule_id": "low_confidence", "severity": 3}),
         (first, EventType.HUMAN_INJECTION, {"point_id": "INJ-1-1"}),
-        (first, EventType.HUMAN_RESPONSE, {"point_id": "INJ-1-1", "status": "responded", "responded": True}),
+        (
+            first,
+            EventType.HUMAN_RESPONSE,
+            {"point_id": "INJ-1-1", "status": "responded", "responded": True},
+        ),
         (second, EventType.ESCALATION_TRIGGERED, {"rule_id": "error_streak", "severity": 4}),
         (second, EventType.ESCALATION_TRIGGERED, {"rule_id": "irreversible", "severity": 5}),
-        (second, EventType.HUMAN_RESPONSE, {"point_id": "INJ-2-2", "status": "timeout", "responded": False}),
+        (
+            second,
+            EventType.HUMAN_RESPONSE,
+            {"point_id": "INJ-2-2", "status": "timeout", "responded": False},
+        ),
         (second, EventType.HUMAN_RESPONSE, {"point_id": "legacy"}),  # ArcadiaForge shape: counts
     ]
     async with db.transaction() as session:  # as the agent-side managers do
         for session_id, kind, data in rows:
-            await record_event(session, session_id=session_id, event_type=kind, data=data, timestamp=clock())
+            await record_event(
+                session, session_id=session_id, event_type=kind, data=data, timestamp=clock()
+            )
     metrics = await MetricsCollector(db).get_comprehensive_metrics_async()
     assert metrics.escalations == 3 and metrics.quality_metrics.escalation_rate == 1.5
     assert metrics.human_interventions == 2  # the timeout is not an intervention
@@ -170,15 +188,25 @@ async def test_budget_dashboard_summary_and_markdown(db: Database) -> None:
     over, cost, fraction = await collector.check_budget_async()
     assert over and cost == pytest.approx(0.018) and fraction == pytest.approx(1.8)
     dashboard = collector.get_dashboard()
-    for heading in ("METRICS DASHBOARD", "SESSION METRICS", "FEATURE METRICS", "TOOL METRICS",
-                    "TIME METRICS", "QUALITY METRICS"):
+    for heading in (
+        "METRICS DASHBOARD",
+        "SESSION METRICS",
+        "FEATURE METRICS",
+        "TOOL METRICS",
+        "TIME METRICS",
+        "QUALITY METRICS",
+    ):
         assert heading in dashboard
     summary = await collector.get_session_summary_async(1)
     assert summary.startswith("Session #1") and "3 (1 failed, 1 blocked)" in summary
     assert await collector.get_session_summary_async(99) == "Session #99: no data"
     markdown = format_metrics_markdown(await collector.get_comprehensive_metrics_async())
     assert "| Bash | 3 | 2 | 1 | 0 | 80 |" in markdown
-    assert [MetricsCollector._format_duration(s) for s in (30, 150, 7200)] == ["30.0s", "2.5m", "2.0h"]
+    assert [MetricsCollector._format_duration(s) for s in (30, 150, 7200)] == [
+        "30.0s",
+        "2.5m",
+        "2.0h",
+    ]
 
 
 def test_budget_from_env(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -131,7 +131,9 @@ async def test_get_events_applies_every_filter_before_the_limit(obs: Observabili
         since=START + timedelta(seconds=2), until=START + timedelta(seconds=3)
     )
     assert len(window) == 2
-    both = await obs.get_events(event_type=[EventType.SESSION_START, EventType.TOOL_CALL], limit=100)
+    both = await obs.get_events(
+        event_type=[EventType.SESSION_START, EventType.TOOL_CALL], limit=100
+    )
     assert len(both) == 32
 
 
@@ -156,7 +158,11 @@ async def test_file_era_read_api(obs: Observability, tmp_path: Path) -> None:
     assert await obs.get_latest_session_id_async() == second
 
     events = await obs.get_session_events_async(first)
-    assert [event.event_type for event in events][:3] == ["session_start", "feature_started", "tool_call"]
+    assert [event.event_type for event in events][:3] == [
+        "session_start",
+        "feature_started",
+        "tool_call",
+    ]
     assert all(isinstance(event, Event) for event in events)
     assert Event.from_dict(events[2].to_dict()) == events[2]
 

@@ -56,10 +56,25 @@ def test_thirteen_builtins_in_order() -> None:
 CASES = [
     ("Bash", "git push origin main", RiskLevel.HIGH, ["Git push to remote"]),
     ("Bash", "git push origin my-feature", RiskLevel.HIGH, ["Git push to remote"]),
-    ("Bash", "git push -f origin main", RiskLevel.CRITICAL, ["Git push to remote", "Git force push"]),
-    ("Bash", "git push --force-with-lease", RiskLevel.CRITICAL, ["Git push to remote", "Git force push"]),
+    (
+        "Bash",
+        "git push -f origin main",
+        RiskLevel.CRITICAL,
+        ["Git push to remote", "Git force push"],
+    ),
+    (
+        "Bash",
+        "git push --force-with-lease",
+        RiskLevel.CRITICAL,
+        ["Git push to remote", "Git force push"],
+    ),
     ("Bash", "git push origin +main", RiskLevel.CRITICAL, ["Git push to remote", "Git force push"]),
-    ("Bash", "git push origin x && rm -f tmp", RiskLevel.HIGH, ["Git push to remote", "Force file deletion"]),
+    (
+        "Bash",
+        "git push origin x && rm -f tmp",
+        RiskLevel.HIGH,
+        ["Git push to remote", "Force file deletion"],
+    ),
     ("Bash", "git reset --hard HEAD~1", RiskLevel.HIGH, ["Git hard reset"]),
     ("Bash", "git reset --soft HEAD~1", RiskLevel.MODERATE, []),
     ("Bash", "terraform apply -refresh=false", RiskLevel.MODERATE, []),
@@ -105,10 +120,16 @@ async def test_builtin_patterns(
 
 
 async def test_aggregate_of_matched_patterns(classifier: RiskClassifier) -> None:
-    assessment = await classifier.assess_async("Bash", {"command": "psql -c 'DROP TABLE x'; rm -rf d"})
+    assessment = await classifier.assess_async(
+        "Bash", {"command": "psql -c 'DROP TABLE x'; rm -rf d"}
+    )
     assert assessment.risk_level == RiskLevel.CRITICAL
     assert not assessment.is_reversible
-    assert assessment.requires_approval and assessment.requires_checkpoint and assessment.requires_review
+    assert (
+        assessment.requires_approval
+        and assessment.requires_checkpoint
+        and assessment.requires_review
+    )
     assert assessment.suggested_mitigation == "Back up the database before dropping anything"
     assert assessment.action == "Run: psql -c 'DROP TABLE x'; rm -rf d"
 
@@ -137,8 +158,13 @@ async def test_every_assessment_is_logged_with_its_session(
     classifier.update_session_id(2)
     await classifier.assess_async("Read", {"file_path": "x"})
     async with db.read() as session:
-        rows = list(await session.scalars(select(RiskAssessmentModel).order_by(RiskAssessmentModel.id)))
-    assert [(row.session_id, row.tool, row.risk_level) for row in rows] == [(1, "Bash", 4), (2, "Read", 1)]
+        rows = list(
+            await session.scalars(select(RiskAssessmentModel).order_by(RiskAssessmentModel.id))
+        )
+    assert [(row.session_id, row.tool, row.risk_level) for row in rows] == [
+        (1, "Bash", 4),
+        (2, "Read", 1),
+    ]
     assert rows[0].id == first.assessment_id
     assert rows[0].concerns == ["Git push to remote"]
 
@@ -146,7 +172,9 @@ async def test_every_assessment_is_logged_with_its_session(
 async def test_concurrent_assessments_in_one_loop_are_all_logged(
     db: Database, classifier: RiskClassifier
 ) -> None:
-    await asyncio.gather(*(classifier.assess_async("Bash", {"command": f"ls {i}"}) for i in range(10)))
+    await asyncio.gather(
+        *(classifier.assess_async("Bash", {"command": f"ls {i}"}) for i in range(10))
+    )
     classifier.assess("Bash", {"command": "ls"})  # blocking form inside the loop
     assert await classifier.count_assessments_async() == 11
 
@@ -163,8 +191,15 @@ async def test_register_rule_replaces_patterns_for_that_tool(classifier: RiskCla
 async def test_custom_patterns_persist_disable_and_remove(db: Database, project_dir: Path) -> None:
     writer = RiskClassifier(db)
     await writer.add_pattern_async(
-        RiskPattern("kubectl_delete", "Kubernetes delete", RiskLevel.HIGH, tool="Bash",
-                    input_pattern=r"\bkubectl\s+delete\b", input_field="command", requires_approval=True)
+        RiskPattern(
+            "kubectl_delete",
+            "Kubernetes delete",
+            RiskLevel.HIGH,
+            tool="Bash",
+            input_pattern=r"\bkubectl\s+delete\b",
+            input_field="command",
+            requires_approval=True,
+        )
     )
     other_db = await Database.open(project_dir)  # another process sees it on its next call
     try:
@@ -172,11 +207,15 @@ async def test_custom_patterns_persist_disable_and_remove(db: Database, project_
         hit = await reader.assess_async("Bash", {"command": "kubectl delete pod x"})
         assert hit.concerns == ["Kubernetes delete"] and hit.requires_approval
         await writer.disable_pattern_async("kubectl_delete")
-        assert (await reader.assess_async("Bash", {"command": "kubectl delete pod x"})).concerns == []
+        assert (
+            await reader.assess_async("Bash", {"command": "kubectl delete pod x"})
+        ).concerns == []
         await writer.enable_pattern_async("kubectl_delete")
         assert (await reader.assess_async("Bash", {"command": "kubectl delete pod x"})).concerns
         await writer.remove_pattern_async("kubectl_delete")
-        assert (await reader.assess_async("Bash", {"command": "kubectl delete pod x"})).concerns == []
+        assert (
+            await reader.assess_async("Bash", {"command": "kubectl delete pod x"})
+        ).concerns == []
     finally:
         await other_db.close()
     with pytest.raises(NotFound):
@@ -189,22 +228,38 @@ async def test_builtins_can_be_disabled_and_overridden_but_not_removed(
     await classifier.disable_pattern_async("git_push")
     assert (await classifier.assess_async("Bash", {"command": "git push"})).concerns == []
     async with db.read() as session:
-        row = await session.scalar(select(RiskPatternModel).where(RiskPatternModel.pattern_id == "git_push"))
+        row = await session.scalar(
+            select(RiskPatternModel).where(RiskPatternModel.pattern_id == "git_push")
+        )
         assert row is not None and row.is_custom is False and row.is_enabled is False
     await classifier.enable_pattern_async("git_push")
     with pytest.raises(InvalidInput):
         await classifier.remove_pattern_async("git_push")
 
-    override = RiskPattern("rm_force", "Forced delete (team rule)", RiskLevel.HIGH, tool="Bash",
-                           input_pattern=r"\brm\s+-f\b", input_field="command", requires_approval=True)
+    override = RiskPattern(
+        "rm_force",
+        "Forced delete (team rule)",
+        RiskLevel.HIGH,
+        tool="Bash",
+        input_pattern=r"\brm\s+-f\b",
+        input_field="command",
+        requires_approval=True,
+    )
     await classifier.add_pattern_async(override)
     infos = await classifier.list_patterns_async()
-    assert [info.pattern.pattern_id for info in infos][:13] == [p.pattern_id for p in DEFAULT_RISK_PATTERNS]
+    assert [info.pattern.pattern_id for info in infos][:13] == [
+        p.pattern_id for p in DEFAULT_RISK_PATTERNS
+    ]
     assert infos[5].pattern == override and infos[5].is_custom and infos[5].is_builtin
     assessment = await classifier.assess_async("Bash", {"command": "rm -f x"})
-    assert assessment.concerns == ["Forced delete (team rule)"] and assessment.risk_level == RiskLevel.HIGH
+    assert (
+        assessment.concerns == ["Forced delete (team rule)"]
+        and assessment.risk_level == RiskLevel.HIGH
+    )
     await classifier.remove_pattern_async("rm_force")  # removing the override restores the built-in
-    assert (await classifier.assess_async("Bash", {"command": "rm -f x"})).concerns == ["Force file deletion"]
+    assert (await classifier.assess_async("Bash", {"command": "rm -f x"})).concerns == [
+        "Force file deletion"
+    ]
     async with db.read() as session:
         stored = await session.scalar(select(func.count()).select_from(RiskPatternModel))
     assert stored == 1  # only the git_push switch; built-ins themselves are not stored
@@ -213,14 +268,23 @@ async def test_builtins_can_be_disabled_and_overridden_but_not_removed(
 @pytest.mark.parametrize(
     "bad",
     [
-        RiskPattern("x", "bad regex", RiskLevel.LOW, tool="Bash", input_pattern="(unclosed", input_field="command"),
+        RiskPattern(
+            "x",
+            "bad regex",
+            RiskLevel.LOW,
+            tool="Bash",
+            input_pattern="(unclosed",
+            input_field="command",
+        ),
         RiskPattern("x", "no field", RiskLevel.LOW, tool="Bash", input_pattern="abc"),
         RiskPattern("", "no id", RiskLevel.LOW),
         RiskPattern("x", "", RiskLevel.LOW),
         RiskPattern("x", "long", RiskLevel.LOW, input_pattern="a" * 300, input_field="command"),
     ],
 )
-async def test_invalid_custom_patterns_are_rejected(classifier: RiskClassifier, bad: RiskPattern) -> None:
+async def test_invalid_custom_patterns_are_rejected(
+    classifier: RiskClassifier, bad: RiskPattern
+) -> None:
     with pytest.raises(InvalidInput):
         await classifier.add_pattern_async(bad)
     assert len(await classifier.list_patterns_async()) == 13
@@ -228,8 +292,14 @@ async def test_invalid_custom_patterns_are_rejected(classifier: RiskClassifier, 
 
 async def test_catastrophic_regex_is_bounded_and_fails_safe(classifier: RiskClassifier) -> None:
     await classifier.add_pattern_async(
-        RiskPattern("evil", "Evil pattern", RiskLevel.HIGH, tool="Bash",
-                    input_pattern=r"^(a+)+$", input_field="command")
+        RiskPattern(
+            "evil",
+            "Evil pattern",
+            RiskLevel.HIGH,
+            tool="Bash",
+            input_pattern=r"^(a+)+$",
+            input_field="command",
+        )
     )
     assessment = await classifier.assess_async("Bash", {"command": "a" * 5000 + "!"})
     assert assessment.concerns == ["Evil pattern (pattern evil timed out; treated as a match)"]
@@ -242,10 +312,20 @@ async def test_patterns_see_only_a_bounded_slice_of_the_input(classifier: RiskCl
     assert assessment.concerns == []
 
 
-async def test_stored_invalid_regex_counts_as_a_match(db: Database, classifier: RiskClassifier) -> None:
+async def test_stored_invalid_regex_counts_as_a_match(
+    db: Database, classifier: RiskClassifier
+) -> None:
     async with db.transaction() as session:  # e.g. written by ArcadiaForge or by hand
-        session.add(RiskPatternModel(pattern_id="broken", description="Broken rule", risk_level=4,
-                                     tool="Bash", input_pattern="([", input_field="command"))
+        session.add(
+            RiskPatternModel(
+                pattern_id="broken",
+                description="Broken rule",
+                risk_level=4,
+                tool="Bash",
+                input_pattern="([",
+                input_field="command",
+            )
+        )
     assessment = await classifier.assess_async("Bash", {"command": "ls"})
     assert assessment.concerns == ["Broken rule (pattern broken is invalid; treated as a match)"]
 
@@ -262,7 +342,10 @@ async def test_history_filters_paging_and_search(classifier: RiskClassifier) -> 
     await seed_history(classifier)
     history = await classifier.get_assessment_history_async(min_level=RiskLevel.HIGH)
     assert [record["input_summary"] for record in history] == [
-        "command=git push", "command=rm -rf x", "command=git push -f", "file_path=.env",
+        "command=git push",
+        "command=rm -rf x",
+        "command=git push -f",
+        "file_path=.env",
     ]
     assert history[0]["risk_level_name"] == "HIGH"
     assert len(await classifier.get_assessment_history_async(tool="Write")) == 1
@@ -271,14 +354,23 @@ async def test_history_filters_paging_and_search(classifier: RiskClassifier) -> 
     approval = AssessmentFilter(requires_approval=True)
     assert await classifier.count_assessments_async(approval) == 4
     first_page = await classifier.list_assessments_async(approval, limit=3)
-    second_page = await classifier.list_assessments_async(approval, limit=3, before_id=first_page[-1].assessment_id)
+    second_page = await classifier.list_assessments_async(
+        approval, limit=3, before_id=first_page[-1].assessment_id
+    )
     by_offset = await classifier.list_assessments_async(approval, limit=3, offset=3)
     assert len(first_page) == 3 and second_page == by_offset and len(second_page) == 1
     ids = [record.assessment_id for record in first_page + second_page]
     assert ids == sorted(ids, reverse=True)
 
     assert len(await classifier.list_assessments_async(AssessmentFilter(risk_level=5))) == 1
-    assert len(await classifier.list_assessments_async(AssessmentFilter(requires_checkpoint=True, session_id=1))) == 3
+    assert (
+        len(
+            await classifier.list_assessments_async(
+                AssessmentFilter(requires_checkpoint=True, session_id=1)
+            )
+        )
+        == 3
+    )
     found = await classifier.list_assessments_async(AssessmentFilter(search="force push"))
     assert [record.input_summary for record in found] == ["command=git push -f"]
     assert await classifier.list_assessments_async(AssessmentFilter(search="100%_")) == []
@@ -297,8 +389,11 @@ async def test_high_risk_summary_and_stats_from_sql(classifier: RiskClassifier) 
     assert summary["by_tool"] == {"Bash": 3, "Write": 1}
     assert summary["approvals_required"] == 4 and summary["checkpoints_required"] == 1
     assert set(summary["concerns"]) == {
-        "Git push to remote", "Recursive file deletion", "Force file deletion",
-        "Git force push", "Environment file modification",
+        "Git push to remote",
+        "Recursive file deletion",
+        "Force file deletion",
+        "Git force push",
+        "Environment file modification",
     }
     stats = await classifier.get_stats_async()
     assert stats["total_assessments"] == 7

@@ -27,17 +27,27 @@ class MemoryContextMixin:
     db: Database
     session_id: int
 
-    async def find_relevant_patterns_async(self, query: str, limit: int = 10) -> list[ProvenPattern]:
+    async def find_relevant_patterns_async(
+        self, query: str, limit: int = 10
+    ) -> list[ProvenPattern]:
         """Warm patterns for `query`, best first (relevance × confidence)."""
         async with self.db.read() as session:
-            return [ProvenPattern.from_row(r) for r in await tiers.search_patterns(session, query, limit)]
+            return [
+                ProvenPattern.from_row(r)
+                for r in await tiers.search_patterns(session, query, limit)
+            ]
 
     find_relevant_patterns = blocking(find_relevant_patterns_async)
 
-    async def find_relevant_knowledge_async(self, query: str, limit: int = 10) -> list[KnowledgeEntry]:
+    async def find_relevant_knowledge_async(
+        self, query: str, limit: int = 10
+    ) -> list[KnowledgeEntry]:
         """Cold knowledge for `query`, best first (relevance × confidence)."""
         async with self.db.read() as session:
-            return [KnowledgeEntry.from_row(r) for r in await tiers.search_knowledge(session, query, limit)]
+            return [
+                KnowledgeEntry.from_row(r)
+                for r in await tiers.search_knowledge(session, query, limit)
+            ]
 
     find_relevant_knowledge = blocking(find_relevant_knowledge_async)
 
@@ -83,15 +93,17 @@ class MemoryContextMixin:
             return "HOT MEMORY\nNo active context."
         state = HotState.from_row(row)
         keywords = ", ".join(state.focus_keywords[:8]) or "-"
+        feature = state.current_feature if state.current_feature is not None else "-"
+        pending = sum(1 for decision in state.pending_decisions if not decision.get("resolved"))
         return "\n".join(
             [
                 "HOT MEMORY",
-                f"Current feature: {state.current_feature if state.current_feature is not None else '-'}",
+                f"Current feature: {feature}",
                 f"Current task: {state.current_task or '-'}",
                 f"Focus: {keywords}",
                 f"Recent actions: {len(state.recent_actions)}  "
                 f"Active errors: {len(state.unresolved_errors)}  "
-                f"Pending decisions: {sum(1 for d in state.pending_decisions if not d.get('resolved'))}",
+                f"Pending decisions: {pending}",
             ]
         )
 
@@ -154,7 +166,9 @@ class MemoryContextMixin:
         """How many items each tier holds for this session."""
         async with self.db.read() as session:
             row = await hot.find_hot_row(session, self.session_id)
-            knowledge = await session.scalar(select(func.count()).select_from(ColdMemoryKnowledgeModel))
+            knowledge = await session.scalar(
+                select(func.count()).select_from(ColdMemoryKnowledgeModel)
+            )
         state = HotState.from_row(row) if row is not None else HotState(self.session_id)
         warm_row = await self._latest_warm()
         hot_size = (
@@ -169,7 +183,12 @@ class MemoryContextMixin:
             else 0
         )
         cold_size = int(knowledge or 0)
-        return {"hot": hot_size, "warm": warm_size, "cold": cold_size, "total": hot_size + warm_size + cold_size}
+        return {
+            "hot": hot_size,
+            "warm": warm_size,
+            "cold": cold_size,
+            "total": hot_size + warm_size + cold_size,
+        }
 
     get_context_size = blocking(get_context_size_async)
 
@@ -181,9 +200,14 @@ class MemoryContextMixin:
                 await session.execute(
                     select(
                         func.count(),
-                        func.coalesce(func.sum(case((model.ending_state == "completed", 1), else_=0)), 0),
                         func.coalesce(
-                            func.sum(case((model.ending_state.in_(["failed", "error"]), 1), else_=0)), 0
+                            func.sum(case((model.ending_state == "completed", 1), else_=0)), 0
+                        ),
+                        func.coalesce(
+                            func.sum(
+                                case((model.ending_state.in_(["failed", "error"]), 1), else_=0)
+                            ),
+                            0,
                         ),
                         func.coalesce(func.sum(model.features_completed), 0),
                         func.coalesce(func.sum(model.errors_count), 0),
@@ -191,7 +215,9 @@ class MemoryContextMixin:
                     ).select_from(model)
                 )
             ).one()
-            knowledge = await session.scalar(select(func.count()).select_from(ColdMemoryKnowledgeModel))
+            knowledge = await session.scalar(
+                select(func.count()).select_from(ColdMemoryKnowledgeModel)
+            )
         return AggregateStatistics(
             total_sessions=int(total),
             successful_sessions=int(successful),
@@ -219,7 +245,9 @@ class MemoryContextMixin:
                 "recent_actions": len(state.recent_actions),
                 "recent_files": len(state.recent_files),
                 "active_errors": len(state.unresolved_errors),
-                "pending_decisions": sum(1 for d in state.pending_decisions if not d.get("resolved")),
+                "pending_decisions": sum(
+                    1 for d in state.pending_decisions if not d.get("resolved")
+                ),
             },
             "warm": {
                 "last_session": warm_row.session_id if warm_row else None,
@@ -227,7 +255,10 @@ class MemoryContextMixin:
                 "features_regressed": warm_row.features_regressed if warm_row else 0,
                 "ending_state": warm_row.ending_state if warm_row else None,
             },
-            "cold": {"sessions": statistics.total_sessions, "knowledge_entries": statistics.knowledge_entries},
+            "cold": {
+                "sessions": statistics.total_sessions,
+                "knowledge_entries": statistics.knowledge_entries,
+            },
         }
 
     get_summary = blocking(get_summary_async)

@@ -35,7 +35,9 @@ async def hot_row(session: AsyncSession, session_id: int, now: datetime) -> HotM
     """The session's hot row, inserted if missing (race-free: the unique index decides)."""
     await session.execute(
         sqlite_insert(HotMemoryModel)
-        .values(session_id=session_id, started_at=now, current_task="", **{k: [] for k in EMPTY_LISTS})
+        .values(
+            session_id=session_id, started_at=now, current_task="", **{k: [] for k in EMPTY_LISTS}
+        )
         .on_conflict_do_nothing(index_elements=["session_id"])
     )
     row = await session.scalar(
@@ -49,7 +51,9 @@ async def hot_row(session: AsyncSession, session_id: int, now: datetime) -> HotM
 
 async def find_hot_row(session: AsyncSession, session_id: int) -> HotMemoryModel | None:
     """The session's hot row, or None."""
-    return await session.scalar(select(HotMemoryModel).where(HotMemoryModel.session_id == session_id))
+    return await session.scalar(
+        select(HotMemoryModel).where(HotMemoryModel.session_id == session_id)
+    )
 
 
 def reset(row: HotMemoryModel, now: datetime) -> None:
@@ -88,7 +92,11 @@ def record_error(
     message = message[:500]
     errors = [dict(error) for error in row.active_errors or []]
     for error in errors:
-        if not error.get("resolved") and error["error_type"] == error_type and error["message"] == message:
+        if (
+            not error.get("resolved")
+            and error["error_type"] == error_type
+            and error["message"] == message
+        ):
             error["last_seen"] = now.isoformat()
             error["occurrence_count"] = int(error.get("occurrence_count", 1)) + 1
             error["context"] = {**error.get("context", {}), **(context or {})}
@@ -123,7 +131,9 @@ def resolve_error(row: HotMemoryModel, error_id: str, resolution: str) -> Active
 
 
 def add_decision(row: HotMemoryModel, decision: PendingDecision) -> None:
-    row.pending_decisions = [*(row.pending_decisions or []), decision.to_dict()][-MAX_PENDING_DECISIONS:]
+    row.pending_decisions = [*(row.pending_decisions or []), decision.to_dict()][
+        -MAX_PENDING_DECISIONS:
+    ]
 
 
 def resolve_decision(row: HotMemoryModel, decision_id: str, choice: str) -> PendingDecision | None:

@@ -74,7 +74,11 @@ class MemoryManager(MemoryContextMixin):
         async with self.db.transaction() as session:
             row = await hot.hot_row(session, self.session_id, now)
             hot.reset(row, now)
-        return {"session_id": self.session_id, "started_at": now.isoformat(), "resuming_from": resume_from}
+        return {
+            "session_id": self.session_id,
+            "started_at": now.isoformat(),
+            "resuming_from": resume_from,
+        }
 
     start_session = blocking(start_session_async)
 
@@ -125,7 +129,9 @@ class MemoryManager(MemoryContextMixin):
         now = self.clock()
         async with self.db.transaction() as session:
             row = await hot.hot_row(session, self.session_id, now)
-            return hot.record_error(row, self.session_id, error_type, message, context, related_features, now)
+            return hot.record_error(
+                row, self.session_id, error_type, message, context, related_features, now
+            )
 
     record_error = blocking(record_error_async)
 
@@ -255,8 +261,13 @@ class MemoryManager(MemoryContextMixin):
             if error.get("resolution"):
                 problem = f"{error['error_type']}: {error['message']}"
                 await tiers.learn(
-                    session, state.session_id, problem, error["resolution"], "fix",
-                    [error["error_type"]], now,
+                    session,
+                    state.session_id,
+                    problem,
+                    error["resolution"],
+                    "fix",
+                    [error["error_type"]],
+                    now,
                 )
                 await session.execute(
                     delete(WarmMemoryIssueModel).where(
@@ -264,7 +275,9 @@ class MemoryManager(MemoryContextMixin):
                         == f"ISSUE-{hot.error_key(error['error_type'], error['message'])}"
                     )
                 )
-        await session.execute(delete(HotMemoryModel).where(HotMemoryModel.session_id == state.session_id))
+        await session.execute(
+            delete(HotMemoryModel).where(HotMemoryModel.session_id == state.session_id)
+        )
         return summary
 
     # -- warm tier ---------------------------------------------------------------------------
@@ -279,8 +292,13 @@ class MemoryManager(MemoryContextMixin):
         """Remember a solution that worked (an identical one gains a success instead)."""
         async with self.db.transaction() as session:
             row = await tiers.learn(
-                session, self.session_id, problem, solution, pattern_type,
-                list(context_keywords or []), self.clock(),
+                session,
+                self.session_id,
+                problem,
+                solution,
+                pattern_type,
+                list(context_keywords or []),
+                self.clock(),
             )
             await session.flush()
             return ProvenPattern.from_row(row)
@@ -291,7 +309,9 @@ class MemoryManager(MemoryContextMixin):
         """Count a success of a warm pattern (promoted to cold knowledge when proven)."""
         async with self.db.transaction() as session:
             row = await session.scalar(
-                select(WarmMemoryPatternModel).where(WarmMemoryPatternModel.pattern_id == pattern_id)
+                select(WarmMemoryPatternModel).where(
+                    WarmMemoryPatternModel.pattern_id == pattern_id
+                )
             )
             if row is None:
                 raise NotFound(f"no memory pattern {pattern_id}")
@@ -324,12 +344,22 @@ class MemoryManager(MemoryContextMixin):
                 raise NotFound(f"no open issue {issue_id}")
             if solution:
                 problem = f"{row.issue_type}: {row.description}"
-                await tiers.learn(session, self.session_id, problem, solution, "fix", [row.issue_type], self.clock())
+                await tiers.learn(
+                    session,
+                    self.session_id,
+                    problem,
+                    solution,
+                    "fix",
+                    [row.issue_type],
+                    self.clock(),
+                )
             await session.delete(row)
 
     resolve_issue = blocking(resolve_issue_async)
 
-    async def get_session_summaries_async(self, limit: int = MAX_WARM_SESSIONS) -> list[SessionSummary]:
+    async def get_session_summaries_async(
+        self, limit: int = MAX_WARM_SESSIONS
+    ) -> list[SessionSummary]:
         """Warm session summaries, newest first."""
         query = select(WarmMemoryModel).order_by(
             WarmMemoryModel.ended_at.desc(), WarmMemoryModel.session_id.desc()
@@ -372,7 +402,9 @@ class MemoryManager(MemoryContextMixin):
         """Confirm knowledge again: +1 verification, +0.1 confidence (at most 1.0)."""
         async with self.db.transaction() as session:
             row = await session.scalar(
-                select(ColdMemoryKnowledgeModel).where(ColdMemoryKnowledgeModel.knowledge_id == knowledge_id)
+                select(ColdMemoryKnowledgeModel).where(
+                    ColdMemoryKnowledgeModel.knowledge_id == knowledge_id
+                )
             )
             if row is None:
                 raise NotFound(f"no knowledge entry {knowledge_id}")
@@ -398,20 +430,37 @@ class MemoryManager(MemoryContextMixin):
                 await session.scalars(
                     select(HotMemoryModel).where(
                         HotMemoryModel.session_id != self.session_id,
-                        (HotMemoryModel.session_id.in_(ended)) | (HotMemoryModel.started_at < now - stale_hot_after),
+                        (HotMemoryModel.session_id.in_(ended))
+                        | (HotMemoryModel.started_at < now - stale_hot_after),
                     )
                 )
             )
             for row in stale:
                 await self._promote_hot(
-                    session, HotState.from_row(row), now, ending_state="interrupted",
-                    features_started=0, features_completed=0, features_regressed=0,
-                    key_decisions=[], patterns_discovered=[], warnings_for_next=[],
-                    tool_calls=0, escalations=0, human_interventions=0, last_checkpoint_id=None,
+                    session,
+                    HotState.from_row(row),
+                    now,
+                    ending_state="interrupted",
+                    features_started=0,
+                    features_completed=0,
+                    features_regressed=0,
+                    key_decisions=[],
+                    patterns_discovered=[],
+                    warnings_for_next=[],
+                    tool_calls=0,
+                    escalations=0,
+                    human_interventions=0,
+                    last_checkpoint_id=None,
                 )
             archived = await tiers.archive_old_sessions(session, self.max_warm_sessions)
             newest = await session.scalar(select(func.max(WarmMemoryIssueModel.last_seen_session)))
-            dropped = await tiers.prune_issues(session, max(self.session_id, newest or 0), issue_horizon)
-        return {"hot_promoted": len(stale), "warm_archived": len(archived), "issues_dropped": dropped}
+            dropped = await tiers.prune_issues(
+                session, max(self.session_id, newest or 0), issue_horizon
+            )
+        return {
+            "hot_promoted": len(stale),
+            "warm_archived": len(archived),
+            "issues_dropped": dropped,
+        }
 
     prune = blocking(prune_async)

@@ -46,7 +46,7 @@ async def upsert_summary(session: AsyncSession, summary: SessionSummary) -> None
     if row is None:
         row = WarmMemoryModel(session_id=summary.session_id)
         session.add(row)
-    for name, value in summary.__class__.__dataclass_fields__.items():
+    for name in summary.__class__.__dataclass_fields__:
         if name in ("started_at", "ended_at"):
             continue
         setattr(row, name, getattr(summary, name))
@@ -59,7 +59,9 @@ async def carry_issue(
 ) -> WarmMemoryIssueModel:
     """Record an unresolved error as a warm issue, or count it again on the existing one."""
     issue_id = f"ISSUE-{error_key(error['error_type'], error['message'])}"
-    row = await session.scalar(select(WarmMemoryIssueModel).where(WarmMemoryIssueModel.issue_id == issue_id))
+    row = await session.scalar(
+        select(WarmMemoryIssueModel).where(WarmMemoryIssueModel.issue_id == issue_id)
+    )
     count = int(error.get("occurrence_count", 1))
     if row is None:
         row = WarmMemoryIssueModel(
@@ -77,7 +79,9 @@ async def carry_issue(
     else:
         row.times_encountered += 1
         row.last_seen_session = max(row.last_seen_session, session_id)
-        row.related_features = sorted(set(row.related_features or []) | set(error.get("related_features", [])))
+        row.related_features = sorted(
+            set(row.related_features or []) | set(error.get("related_features", []))
+        )
         row.context = {**(row.context or {}), **error.get("context", {})}
         row.priority = min(row.priority, 2 if row.times_encountered >= 3 else row.priority)
     return row
@@ -130,11 +134,15 @@ async def record_success(
         await promote_pattern(session, row, now)
 
 
-async def promote_pattern(session: AsyncSession, row: WarmMemoryPatternModel, now: datetime) -> None:
+async def promote_pattern(
+    session: AsyncSession, row: WarmMemoryPatternModel, now: datetime
+) -> None:
     """Create or refresh the cold knowledge entry of a proven warm pattern."""
     knowledge_id = f"K-{row.pattern_id}"[:50]
     entry = await session.scalar(
-        select(ColdMemoryKnowledgeModel).where(ColdMemoryKnowledgeModel.knowledge_id == knowledge_id)
+        select(ColdMemoryKnowledgeModel).where(
+            ColdMemoryKnowledgeModel.knowledge_id == knowledge_id
+        )
     )
     if entry is None:
         entry = ColdMemoryKnowledgeModel(
@@ -198,7 +206,9 @@ def _prefilter(query: Select[Any], columns: list[Any], words: list[str]) -> Sele
     return query.where(or_(*conditions)).limit(SEARCH_CANDIDATES)
 
 
-def _score(text: str, keywords: list[str], query: str, weights: tuple[float, float, float]) -> float:
+def _score(
+    text: str, keywords: list[str], query: str, weights: tuple[float, float, float]
+) -> float:
     whole, per_word, per_keyword = weights
     lowered = text.lower()
     words = _words(query)
@@ -209,7 +219,9 @@ def _score(text: str, keywords: list[str], query: str, weights: tuple[float, flo
     return score
 
 
-async def search_patterns(session: AsyncSession, query: str, limit: int) -> list[WarmMemoryPatternModel]:
+async def search_patterns(
+    session: AsyncSession, query: str, limit: int
+) -> list[WarmMemoryPatternModel]:
     """Warm patterns ranked by relevance × confidence (candidates prefiltered in SQL)."""
     words = _words(query)
     if not words:
@@ -218,7 +230,11 @@ async def search_patterns(session: AsyncSession, query: str, limit: int) -> list
     columns = [model.pattern, model.context, func.json(model.context_keywords)]
     rows = list(await session.scalars(_prefilter(select(model), columns, words)))
     scored = [
-        (_score(f"{r.pattern} {r.context}", list(r.context_keywords or []), query, (2, 1, 1.5)) * r.confidence, r)
+        (
+            _score(f"{r.pattern} {r.context}", list(r.context_keywords or []), query, (2, 1, 1.5))
+            * r.confidence,
+            r,
+        )
         for r in rows
     ]
     scored = [item for item in scored if item[0] > 0]
@@ -237,7 +253,11 @@ async def search_knowledge(
     columns = [model.title, model.description, func.json(model.context_keywords)]
     rows = list(await session.scalars(_prefilter(select(model), columns, words)))
     scored = [
-        (_score(f"{r.title} {r.description}", list(r.context_keywords or []), query, (3, 1, 2)) * r.confidence, r)
+        (
+            _score(f"{r.title} {r.description}", list(r.context_keywords or []), query, (3, 1, 2))
+            * r.confidence,
+            r,
+        )
         for r in rows
     ]
     scored = [item for item in scored if item[0] > 0]
