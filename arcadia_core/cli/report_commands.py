@@ -253,13 +253,13 @@ async def risk_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         return emit(args, _json({"total": total, "assessments": [r.to_dict() for r in records]}))
     if args.format == "csv":
-        rows = [
+        csv_rows = [
             {**r.to_dict(), "assessment_id": r.assessment_id, "concerns": "; ".join(r.concerns)}
             for r in records
         ]
-        return emit(args, _csv(RISK_COLUMNS, rows))
+        return emit(args, _csv(RISK_COLUMNS, csv_rows))
     headers = ["id", "time", "session", "level", "tool", "action", "flags", "concerns"]
-    rows = [
+    rows: list[list[object]] = [
         [
             r.assessment_id,
             r.timestamp.isoformat(timespec="seconds"),

@@ -6,12 +6,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Select, func, select
 
 from arcadia_core.events import EventType
 from arcadia_core.models import EventModel, SessionModel
+
+if TYPE_CHECKING:
+    AnySelect = Select[*tuple[Any, ...]]
+
+QueryT = TypeVar("QueryT", bound="AnySelect")
 
 # Keys `log_event` merges into the stored payload; reading splits them out again.
 MERGED_KEYS = ("feature_index", "tool_name", "duration_ms")
@@ -169,7 +174,7 @@ def events_query(
     since: datetime | None = None,
     until: datetime | None = None,
     before_id: int | None = None,
-) -> Select[tuple[EventModel]]:
+) -> Select[EventModel]:
     """SELECT events with every given filter in the WHERE clause (so a LIMIT comes after)."""
     query = select(EventModel)
     if session_id is not None:

@@ -69,8 +69,8 @@ def similarity_score(first: str, second: str) -> float:
 
 
 def event_message(event: Event) -> str:
-    """The human text an event carries (error message, message, response or reason)."""
-    for key in ("error_message", "message", "response", "reason"):
+    """The human text an event carries (error, message, response, reason, or status)."""
+    for key in ("error_message", "message", "response", "reason", "status"):
         value = event.data.get(key)
         if value:
             return str(value)
@@ -359,5 +359,5 @@ def similar_hits(
                     "feature": event.feature_index,
                 }
             )
-    hits.sort(key=lambda hit: hit["timestamp"], reverse=True)
+    hits.sort(key=lambda hit: str(hit["timestamp"]), reverse=True)
     return hits

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.events import EventType
-from arcadia_core.managers.event_queries import answered_by_a_person
+from arcadia_core.managers.event_queries import QueryT, answered_by_a_person
 from arcadia_core.models import EventModel
 
 
@@ -48,7 +48,7 @@ class FeatureMetrics:
     completed_in_session: int | None = None
 
 
-def scoped(query: Select[Any], session_id: int | None) -> Select[Any]:
+def scoped(query: QueryT, session_id: int | None) -> QueryT:
     """Restrict an events query to one session when `session_id` is given."""
     return query if session_id is None else query.where(EventModel.session_id == session_id)
 

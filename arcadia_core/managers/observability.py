@@ -83,16 +83,16 @@ class Observability(ObservabilityReads):
                 await session.flush()
                 session_id = row.id
             else:
-                row = await session.get(SessionModel, session_id)
-                if row is None:
+                existing = await session.get(SessionModel, session_id)
+                if existing is None:
                     session.add(
                         SessionModel(
                             id=session_id, start_time=now, status="running", total_cost=0.0
                         )
                     )
                     await session.flush()
-                elif row.status != "running":
-                    raise Conflict(f"session {session_id} already ended ({row.status})")
+                elif existing.status != "running":
+                    raise Conflict(f"session {session_id} already ended ({existing.status})")
             await record_event(
                 session,
                 session_id=session_id,
@@ -335,8 +335,12 @@ class Observability(ObservabilityReads):
         self, rule_id: str, severity: str, message: str, context: dict[str, Any] | None = None
     ) -> str:
         """Log an escalation_triggered event (counted in the escalation rate)."""
-        data = {"rule_id": rule_id, "severity": severity, "message": _cut(message, 1000)}
-        data["context"] = context or {}
+        data: dict[str, Any] = {
+            "rule_id": rule_id,
+            "severity": severity,
+            "message": _cut(message, 1000),
+            "context": context or {},
+        }
         return await self.log_event_async(EventType.ESCALATION_TRIGGERED, data)
 
     log_escalation = blocking(log_escalation_async)

@@ -18,12 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, Select, cast, delete, func, select, true
+from sqlalchemy import Integer, cast, delete, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
+from arcadia_core.managers.event_queries import QueryT
 from arcadia_core.managers.risk_bash import assess_bash_risk
 from arcadia_core.managers.risk_patterns import (
     BUILTIN_PATTERN_IDS,
@@ -84,7 +85,7 @@ class AssessmentFilter:
     requires_review: bool | None = None
     search: str | None = None
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: QueryT) -> QueryT:
         model = RiskAssessmentModel
         for column, value in (
             (model.session_id, self.session_id),
@@ -394,15 +395,10 @@ class RiskClassifier:
                     )
                 )
             ).one()
-            levels = dict(
-                (
-                    await session.execute(
-                        filters.apply(
-                            select(model.risk_level, func.count()).group_by(model.risk_level)
-                        )
-                    )
-                ).all()
+            level_rows = await session.execute(
+                filters.apply(select(model.risk_level, func.count()).group_by(model.risk_level))
             )
+            levels: dict[int, int] = {int(level): int(count) for level, count in level_rows.all()}
         return {
             "total_assessments": int(total),
             "by_level": {level.name: int(levels.get(int(level), 0)) for level in RiskLevel},
