@@ -162,12 +162,17 @@ class _Importer:
         group = None
         for source in self.discovery.sources:
             label = _group_label(source)
-            if self.progress is not None and label != group:
-                if group is not None:
-                    self.progress.finish()
-                self.progress.start(label)
-            group = label
             table = source.table or KIND_TABLES[source.kind]
+            tables = (table, "sessions") if table == "events" else (table,)
+            unloaded = [name for name in tables if name not in self.loaded]
+            if label != group or unloaded:
+                if self.progress is not None and group is not None:
+                    self.progress.finish()
+                for name in unloaded:  # before the counter, so its rate is the file's
+                    self.ensure_loaded(name)
+                if self.progress is not None:
+                    self.progress.start(label)
+                group = label
             first_rejection = len(self.report.rejections)
             try:
                 import_source(self, source, table)
@@ -265,7 +270,13 @@ class _Importer:
         result = self.connection.execution_options(stream_results=True, yield_per=2000).execute(
             select(*columns)
         )
+        shown = False
         for partition in result.partitions():
+            if self.progress is not None:
+                if not shown:
+                    self.progress.start(f"{table}: rows already in the database")
+                    shown = True
+                self.progress.advance(len(partition))
             entries = []
             for values in partition:
                 row = dict(zip(names, values, strict=True))
@@ -275,6 +286,8 @@ class _Importer:
                     state = human.point_state(row["status"], row["response"])
                 entries.append((key, DATABASE, state))
             self.seen.add(entries)
+        if shown and self.progress is not None:
+            self.progress.finish()
 
     def advance(self) -> None:
         if self.progress is not None:
