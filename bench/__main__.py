@@ -42,9 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     benchmarks = _benchmarks()
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all): {', '.join(benchmarks)}"
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"benchmarks to run (default: all): {', '.join(benchmarks)}",
     )
-    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run of every script")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes: a smoke run of every script"
+    )
     parser.add_argument(
         "--cache-dir",
         type=Path,
@@ -54,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in benchmarks]
     if unknown:
-        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(benchmarks)}")
+        parser.error(
+            f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(benchmarks)}"
+        )
     chosen = args.names or list(benchmarks)
 
     cache_dir = args.cache_dir / ("quick" if args.quick else "full")
@@ -63,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     config = RunConfig(quick=args.quick, cache_dir=cache_dir, work_dir=work_dir)
 
     started = time.perf_counter()
-    print(f"Arcadia benchmarks{' (quick smoke run: figures are meaningless)' if args.quick else ''}")
+    print(
+        f"Arcadia benchmarks{' (quick smoke run: figures are meaningless)' if args.quick else ''}"
+    )
     for label, value in machine.describe():
         print(f"  {label:<13} {value}")
     print(flush=True)

@@ -78,6 +78,8 @@ def ms(seconds: float) -> str:
     """Seconds as a short millisecond figure."""
     if math.isnan(seconds):
         return "n/a"
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
     if seconds < 0.01:
         return f"{seconds * 1000:.2f} ms"
     return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds * 1000:.0f} ms"
@@ -93,6 +95,8 @@ def ratio(value: float, baseline: float) -> str:
     if baseline == 0 or math.isnan(value) or math.isnan(baseline):
         return "n/a"
     factor = value / baseline
+    if factor < 1:
+        return f"{factor:.2g}x"
     return f"{factor:.2f}x" if factor < 10 else f"{factor:.0f}x"
 
 
@@ -107,11 +111,18 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]], indent: s
     widths = [len(header) for header in headers]
     for row in body:
         widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
-    line = indent + "  ".join(header.ljust(width) for header, width in zip(headers, widths, strict=True))
+    line = indent + "  ".join(
+        header.ljust(width) for header, width in zip(headers, widths, strict=True)
+    )
     print(line.rstrip())
     print(indent + "  ".join("-" * width for width in widths))
     for row in body:
-        print((indent + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))).rstrip())
+        print(
+            (
+                indent
+                + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            ).rstrip()
+        )
     sys.stdout.flush()
 
 
@@ -161,6 +172,12 @@ class Child:
         assert self.process.stdout is not None
         return [json.loads(line) for line in self.process.stdout if line.strip()]
 
+    def send(self, **message: Any) -> None:
+        """Send one JSON message to the child (read with `receive()`)."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(message) + "\n")
+        self.process.stdin.flush()
+
     def close_stdin(self) -> None:
         """Tell the child to stop (roles that run until their input closes)."""
         if self.process.stdin is not None and not self.process.stdin.closed:
@@ -195,6 +212,14 @@ def emit(**message: Any) -> None:
     """Send one JSON message from a child to the parent."""
     sys.stdout.write(json.dumps(message, default=str) + "\n")
     sys.stdout.flush()
+
+
+def receive() -> dict[str, Any]:
+    """Wait for the parent's next message (a child starts its timed work on a "go")."""
+    line = sys.stdin.readline()
+    if not line:
+        raise SystemExit("the parent went away")
+    return json.loads(line)
 
 
 def rss_kib() -> tuple[int, int]:

@@ -10,6 +10,7 @@ no per-value Python conversion runs. No `ANALYZE` is run: a real project has no 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import shutil
@@ -18,46 +19,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, create_engine, insert, table
-
 from bench import records
 
 VERSION = 1
 """Bump when the generated content changes, so stale caches are rebuilt."""
 CHUNK = 20_000
-
-_SESSIONS = table(
-    "sessions", column("id"), column("session_uuid"), column("start_time"), column("end_time"),
-    column("status"), column("total_cost"),
-)
-_ESCALATIONS = table(
-    "escalation_logs", column("timestamp"), column("session_id"), column("rule_id"),
-    column("severity"), column("message"), column("context_summary"),
-)
-_ASSESSMENTS = table(
-    "risk_assessments", column("timestamp"), column("session_id"), column("action"),
-    column("tool"), column("input_summary"), column("risk_level"), column("is_reversible"),
-    column("affects_source_of_truth"), column("has_external_side_effects"), column("concerns"),
-    column("requires_approval"), column("requires_checkpoint"), column("requires_review"),
-    column("suggested_mitigation"),
-)
-_POINTS = table(
-    "injection_points", column("point_id"), column("timestamp"), column("session_id"),
-    column("point_type"), column("context"), column("options"), column("recommendation"),
-    column("timeout_seconds"), column("default_on_timeout"), column("response"),
-    column("responded_at"), column("responded_by"), column("status"),
-    column("escalation_rule_id"), column("message"), column("severity"),
-)
-_DECISIONS = table(
-    "autonomy_decisions", column("timestamp"), column("session_id"), column("action"),
-    column("tool"), column("allowed"), column("required_level"), column("current_level"),
-    column("effective_level"), column("reason"), column("alternatives"),
-    column("requires_approval"), column("requires_checkpoint"), column("confidence"),
-)
-_EVENTS = table(
-    "events", column("session_id"), column("timestamp"), column("type"), column("source"),
-    column("payload"),
-)
 
 
 def stored_time(iso: str | None) -> str | None:
@@ -70,20 +36,28 @@ def stored_time(iso: str | None) -> str | None:
 
 def _escalation_row(r: dict[str, Any]) -> dict[str, Any]:
     return {
-        "timestamp": stored_time(r["timestamp"]), "session_id": r["session_id"],
-        "rule_id": r["rule_id"], "severity": r["severity"], "message": r["message"],
+        "timestamp": stored_time(r["timestamp"]),
+        "session_id": r["session_id"],
+        "rule_id": r["rule_id"],
+        "severity": r["severity"],
+        "message": r["message"],
         "context_summary": json.dumps(r["context_summary"]),
     }
 
 
 def _assessment_row(r: dict[str, Any]) -> dict[str, Any]:
     return {
-        "timestamp": stored_time(r["timestamp"]), "session_id": r["session_id"],
-        "action": r["action"], "tool": r["tool"], "input_summary": r["input_summary"],
-        "risk_level": r["risk_level"], "is_reversible": int(r["is_reversible"]),
+        "timestamp": stored_time(r["timestamp"]),
+        "session_id": r["session_id"],
+        "action": r["action"],
+        "tool": r["tool"],
+        "input_summary": r["input_summary"],
+        "risk_level": r["risk_level"],
+        "is_reversible": int(r["is_reversible"]),
         "affects_source_of_truth": int(r["affects_source_of_truth"]),
         "has_external_side_effects": int(r["has_external_side_effects"]),
-        "concerns": json.dumps(r["concerns"]), "requires_approval": int(r["requires_approval"]),
+        "concerns": json.dumps(r["concerns"]),
+        "requires_approval": int(r["requires_approval"]),
         "requires_checkpoint": int(r["requires_checkpoint"]),
         "requires_review": int(r["requires_review"]),
         "suggested_mitigation": r["suggested_mitigation"],
@@ -92,43 +66,153 @@ def _assessment_row(r: dict[str, Any]) -> dict[str, Any]:
 
 def _point_row(r: dict[str, Any]) -> dict[str, Any]:
     return {
-        "point_id": r["point_id"], "timestamp": stored_time(r["timestamp"]),
-        "session_id": r["session_id"], "point_type": r["point_type"],
-        "context": json.dumps(r["context"]), "options": json.dumps(r["options"]),
-        "recommendation": r["recommendation"], "timeout_seconds": r["timeout_seconds"],
-        "default_on_timeout": r["default_on_timeout"], "response": r["response"],
-        "responded_at": stored_time(r["responded_at"]), "responded_by": r["responded_by"],
-        "status": r["status"], "escalation_rule_id": r["escalation_rule_id"],
-        "message": r["message"], "severity": r["severity"],
+        "point_id": r["point_id"],
+        "timestamp": stored_time(r["timestamp"]),
+        "session_id": r["session_id"],
+        "point_type": r["point_type"],
+        "context": json.dumps(r["context"]),
+        "options": json.dumps(r["options"]),
+        "recommendation": r["recommendation"],
+        "timeout_seconds": r["timeout_seconds"],
+        "default_on_timeout": r["default_on_timeout"],
+        "response": r["response"],
+        "responded_at": stored_time(r["responded_at"]),
+        "responded_by": r["responded_by"],
+        "status": r["status"],
+        "escalation_rule_id": r["escalation_rule_id"],
+        "message": r["message"],
+        "severity": r["severity"],
     }
 
 
 def _decision_row(r: dict[str, Any]) -> dict[str, Any]:
     return {
-        "timestamp": stored_time(r["timestamp"]), "session_id": r["session_id"],
-        "action": r["action"], "tool": r["tool"], "allowed": int(r["allowed"]),
-        "required_level": r["required_level"], "current_level": r["current_level"],
-        "effective_level": r["effective_level"], "reason": r["reason"],
+        "timestamp": stored_time(r["timestamp"]),
+        "session_id": r["session_id"],
+        "action": r["action"],
+        "tool": r["tool"],
+        "allowed": int(r["allowed"]),
+        "required_level": r["required_level"],
+        "current_level": r["current_level"],
+        "effective_level": r["effective_level"],
+        "reason": r["reason"],
         "alternatives": json.dumps(r["alternatives"]),
         "requires_approval": int(r["requires_approval"]),
-        "requires_checkpoint": int(r["requires_checkpoint"]), "confidence": r["confidence"],
+        "requires_checkpoint": int(r["requires_checkpoint"]),
+        "confidence": r["confidence"],
     }
 
 
 def _event_row(r: dict[str, Any]) -> dict[str, Any]:
     return {
-        "session_id": r["session_id"], "timestamp": stored_time(r["timestamp"]),
-        "type": r["type"], "source": r["source"], "payload": json.dumps(r["data"]),
+        "session_id": r["session_id"],
+        "timestamp": stored_time(r["timestamp"]),
+        "type": r["type"],
+        "source": r["source"],
+        "payload": json.dumps(r["data"]),
     }
 
 
-# table name -> (Core table, record generator, record -> row)
-LOADERS: dict[str, tuple[Any, Callable[[int], Iterator[dict[str, Any]]], Callable[..., Any]]] = {
-    "escalation_logs": (_ESCALATIONS, records.escalations, _escalation_row),
-    "risk_assessments": (_ASSESSMENTS, records.assessments, _assessment_row),
-    "injection_points": (_POINTS, records.points, _point_row),
-    "autonomy_decisions": (_DECISIONS, records.decisions, _decision_row),
-    "events": (_EVENTS, records.events, _event_row),
+@functools.cache
+def _tables() -> dict[str, Any]:
+    """Untyped Core tables for the bulk loads (SQLAlchemy is imported only when loading)."""
+    from sqlalchemy import column, table
+
+    _SESSIONS = table(
+        "sessions",
+        column("id"),
+        column("session_uuid"),
+        column("start_time"),
+        column("end_time"),
+        column("status"),
+        column("total_cost"),
+    )
+    _ESCALATIONS = table(
+        "escalation_logs",
+        column("timestamp"),
+        column("session_id"),
+        column("rule_id"),
+        column("severity"),
+        column("message"),
+        column("context_summary"),
+    )
+    _ASSESSMENTS = table(
+        "risk_assessments",
+        column("timestamp"),
+        column("session_id"),
+        column("action"),
+        column("tool"),
+        column("input_summary"),
+        column("risk_level"),
+        column("is_reversible"),
+        column("affects_source_of_truth"),
+        column("has_external_side_effects"),
+        column("concerns"),
+        column("requires_approval"),
+        column("requires_checkpoint"),
+        column("requires_review"),
+        column("suggested_mitigation"),
+    )
+    _POINTS = table(
+        "injection_points",
+        column("point_id"),
+        column("timestamp"),
+        column("session_id"),
+        column("point_type"),
+        column("context"),
+        column("options"),
+        column("recommendation"),
+        column("timeout_seconds"),
+        column("default_on_timeout"),
+        column("response"),
+        column("responded_at"),
+        column("responded_by"),
+        column("status"),
+        column("escalation_rule_id"),
+        column("message"),
+        column("severity"),
+    )
+    _DECISIONS = table(
+        "autonomy_decisions",
+        column("timestamp"),
+        column("session_id"),
+        column("action"),
+        column("tool"),
+        column("allowed"),
+        column("required_level"),
+        column("current_level"),
+        column("effective_level"),
+        column("reason"),
+        column("alternatives"),
+        column("requires_approval"),
+        column("requires_checkpoint"),
+        column("confidence"),
+    )
+    _EVENTS = table(
+        "events",
+        column("session_id"),
+        column("timestamp"),
+        column("type"),
+        column("source"),
+        column("payload"),
+    )
+    return {
+        "sessions": _SESSIONS,
+        "escalation_logs": _ESCALATIONS,
+        "risk_assessments": _ASSESSMENTS,
+        "injection_points": _POINTS,
+        "autonomy_decisions": _DECISIONS,
+        "events": _EVENTS,
+    }
+
+
+# table name -> (record generator, record -> row)
+LOADERS: dict[str, tuple[Callable[[int], Iterator[dict[str, Any]]], Callable[..., Any]]] = {
+    "escalation_logs": (records.escalations, _escalation_row),
+    "risk_assessments": (records.assessments, _assessment_row),
+    "injection_points": (records.points, _point_row),
+    "autonomy_decisions": (records.decisions, _decision_row),
+    "events": (records.events, _event_row),
 }
 
 
@@ -151,26 +235,33 @@ def create_project(project_dir: Path) -> Path:
 
 
 def _fill(path: Path, spec: dict[str, int]) -> None:
+    from sqlalchemy import create_engine, insert
+
+    tables = _tables()
     engine = create_engine(f"sqlite:///{path}")
     try:
         with engine.begin() as connection:
             connection.exec_driver_sql("PRAGMA synchronous = OFF")
             connection.execute(
-                insert(_SESSIONS),
+                insert(tables["sessions"]),
                 [
-                    {"id": sid, "session_uuid": f"00000000-0000-4000-8000-{sid:012d}",
-                     "start_time": stored_time(records.timestamp(sid * 1000).isoformat()),
-                     "end_time": None if sid == records.SESSIONS else
-                     stored_time(records.timestamp(sid * 1000 + 999).isoformat()),
-                     "status": "running" if sid == records.SESSIONS else "completed",
-                     "total_cost": 0.25}
+                    {
+                        "id": sid,
+                        "session_uuid": f"00000000-0000-4000-8000-{sid:012d}",
+                        "start_time": stored_time(records.timestamp(sid * 1000).isoformat()),
+                        "end_time": None
+                        if sid == records.SESSIONS
+                        else stored_time(records.timestamp(sid * 1000 + 999).isoformat()),
+                        "status": "running" if sid == records.SESSIONS else "completed",
+                        "total_cost": 0.25,
+                    }
                     for sid in range(1, records.SESSIONS + 1)
                 ],
             )
             for name, total in spec.items():
-                core_table, generate, to_row = LOADERS[name]
+                generate, to_row = LOADERS[name]
                 for chunk in _chunks(map(to_row, generate(total)), CHUNK):
-                    connection.execute(insert(core_table), chunk)
+                    connection.execute(insert(tables[name]), chunk)
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -54,13 +54,18 @@ async def _atimed(reps: int, call: Callable[[], Awaitable[Any]]) -> tuple[float,
     return statistics.median(durations), size
 
 
-async def db_queries(project_dir: str, reps: int) -> None:
-    """Time the three queries through the managers."""
+async def db_queries(project_dirs: list[str], reps: int) -> None:
+    """Time the three queries through the managers, on each database in turn."""
+    for project_dir in project_dirs:
+        await _db_queries(Path(project_dir), reps)
+
+
+async def _db_queries(project_dir: Path, reps: int) -> None:
     from arcadia_core.db import Database
     from arcadia_core.managers.human_interface import HumanInterface
     from arcadia_core.managers.risk import RiskClassifier
 
-    db = await Database.open(Path(project_dir), create=False)
+    db = await Database.open(project_dir, create=False)
     try:
         try:
             from arcadia_core.managers.escalation import EscalationEngine
@@ -117,11 +122,18 @@ def _last_matches(path: Path, keep: Callable[[dict[str, Any]], bool]) -> list[di
     return list(found)
 
 
-def jsonl_queries(escalations: str, assessments: str, pending_dir: str, reps: int) -> None:
-    """Time the same three answers from the old files."""
+def jsonl_queries(layouts: list[dict[str, Any]]) -> None:
+    """Time the same three answers from the old files, for each layout in turn."""
+    for layout in layouts:
+        _jsonl_queries(**layout)
+
+
+def _jsonl_queries(escalations: str, assessments: str, pending_dir: str, reps: int) -> None:
     session = records.BENCH_SESSION
     calls = {
-        "escalations": lambda: _last_matches(Path(escalations), lambda r: r["session_id"] == session),
+        "escalations": lambda: _last_matches(
+            Path(escalations), lambda r: r["session_id"] == session
+        ),
         "pending": lambda: [
             json.loads(path.read_text(encoding="utf-8"))
             for path in sorted(Path(pending_dir).glob("*.json"))
@@ -140,60 +152,91 @@ def _pending_dir(config: RunConfig, total: int) -> Path:
         partial.mkdir(parents=True, exist_ok=True)
         for point in records.points(total):
             if point["status"] == "pending":
-                (partial / f"{point['point_id']}.json").write_text(json.dumps(point), encoding="utf-8")
+                (partial / f"{point['point_id']}.json").write_text(
+                    json.dumps(point), encoding="utf-8"
+                )
         partial.rename(directory)
     return directory
 
 
 def _size_label(total: int) -> str:
-    return f"{total // 1_000_000}M" if total >= 1_000_000 and total % 1_000_000 == 0 else f"{total // 1000}k"
+    return (
+        f"{total // 1_000_000}M"
+        if total >= 1_000_000 and total % 1_000_000 == 0
+        else f"{total // 1000}k"
+    )
 
 
 def run(config: RunConfig) -> Result:
     result = Result(NAME, TITLE)
     sizes = config.pick((10_000, 100_000, 1_000_000), (1_000, 5_000))
-    db_times: dict[int, dict[str, tuple[float, int]]] = {}
-    file_times: dict[int, dict[str, tuple[float, int]]] = {}
-    via = ""
-    for total in sizes:
-        project = datasets.project_db(
-            config.cache_dir,
-            {"escalation_logs": total, "risk_assessments": total, "injection_points": total},
+    projects = [
+        str(
+            datasets.project_db(
+                config.cache_dir,
+                {"escalation_logs": total, "risk_assessments": total, "injection_points": total},
+            )
         )
-        child = Child("bench.history_queries:db_queries", project_dir=str(project), reps=config.pick(30, 3))
-        message = child.read()
-        child.wait()
-        db_times[total], via = message["figures"], message["escalations_via"]
-        child = Child(
-            "bench.history_queries:jsonl_queries",
-            escalations=str(datasets.jsonl_file(config.cache_dir, "escalations", total)),
-            assessments=str(datasets.jsonl_file(config.cache_dir, "assessments", total)),
-            pending_dir=str(_pending_dir(config, total)),
-            reps=1 if total >= 1_000_000 else 3,
-        )
-        file_times[total] = child.read()["figures"]
-        child.wait()
+        for total in sizes
+    ]
+    layouts = [
+        {
+            "escalations": str(datasets.jsonl_file(config.cache_dir, "escalations", total)),
+            "assessments": str(datasets.jsonl_file(config.cache_dir, "assessments", total)),
+            "pending_dir": str(_pending_dir(config, total)),
+            "reps": 1 if total >= 1_000_000 else 3,
+        }
+        for total in sizes
+    ]
+    child = Child(
+        "bench.history_queries:db_queries", project_dirs=projects, reps=config.pick(30, 3)
+    )
+    db_messages = child.messages()
+    child.wait()
+    child = Child("bench.history_queries:jsonl_queries", layouts=layouts)
+    file_messages = child.messages()
+    child.wait()
+    db_times = {total: m["figures"] for total, m in zip(sizes, db_messages, strict=True)}
+    file_times = {total: m["figures"] for total, m in zip(sizes, file_messages, strict=True)}
+    via = db_messages[0]["escalations_via"]
 
     rows = []
     for name, description in QUERIES:
         for total in sizes:
             db_time, db_rows = db_times[total][name]
             file_time, file_rows = file_times[total][name]
-            rows.append([description, _size_label(total), ms(db_time), str(db_rows), ms(file_time),
-                         str(file_rows), ratio(file_time, db_time)])
-    print_table(["query", "rows/table", "database", "results", "JSONL/files", "results", "files/DB"], rows)
+            rows.append(
+                [
+                    description,
+                    _size_label(total),
+                    ms(db_time),
+                    str(db_rows),
+                    ms(file_time),
+                    str(file_rows),
+                    ratio(file_time, db_time),
+                ]
+            )
+    print_table(
+        ["query", "rows/table", "database", "results", "JSONL/files", "results", "files/DB"], rows
+    )
     print(f"  escalations read via {via}")
     smallest, largest = sizes[0], sizes[-1]
     for name, description in QUERIES:
         db_small, db_large = db_times[smallest][name][0], db_times[largest][name][0]
         file_large = file_times[largest][name][0]
         growth = db_large / db_small
-        result.add(f"{description} @ {_size_label(largest)}", ms(db_large), ms(file_large),
-                   ratio(db_large, file_large))
+        result.add(
+            f"{description} @ {_size_label(largest)}",
+            ms(db_large),
+            ms(file_large),
+            ratio(db_large, file_large),
+        )
         result.add(
             f"  growth {_size_label(smallest)} -> {_size_label(largest)} (DB; files: "
             f"{ratio(file_large, file_times[smallest][name][0])})",
-            f"{growth:.2f}x", target=f"< {FLAT_FACTOR:g}x (flat)", met=growth < FLAT_FACTOR,
+            f"{growth:.2f}x",
+            target=f"< {FLAT_FACTOR:g}x (flat)",
+            met=growth < FLAT_FACTOR,
         )
     return result
 

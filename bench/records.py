@@ -37,17 +37,32 @@ TOOLS = (
     ("Glob", 4, ((1, 1),), "pattern", ("**/*.py", "src/**/*.ts")),
     ("Edit", 20, ((2, 9), (3, 1)), "file_path", ("src/app.py", "src/db.py", "package.json")),
     ("Write", 8, ((2, 6), (3, 3), (4, 1)), "file_path", ("src/new_module.py", ".env")),
-    ("Bash", 25, ((2, 5), (3, 3), (4, 1.5), (5, 0.5)), "command",
-     ("npm test", "pytest -q", "git status", "rm -rf build", "git push --force", "curl -s x.io")),
+    (
+        "Bash",
+        25,
+        ((2, 5), (3, 3), (4, 1.5), (5, 0.5)),
+        "command",
+        ("npm test", "pytest -q", "git status", "rm -rf build", "git push --force", "curl -s x.io"),
+    ),
     ("WebFetch", 5, ((3, 1),), "url", ("https://docs.python.org", "https://example.com/api")),
 )
 LEVEL_NAMES = {1: "SAFE", 2: "LOW", 3: "MODERATE", 4: "HIGH", 5: "CRITICAL"}
 EVENT_TYPES = (
-    ("tool_call", 40), ("tool_result", 40), ("decision", 5), ("warning", 4), ("error", 3),
-    ("feature_started", 2), ("feature_completed", 2), ("git_commit", 2), ("usage_report", 2),
+    ("tool_call", 40),
+    ("tool_result", 40),
+    ("decision", 5),
+    ("warning", 4),
+    ("error", 3),
+    ("feature_started", 2),
+    ("feature_completed", 2),
+    ("git_commit", 2),
+    ("usage_report", 2),
 )
-POINT_OUTCOMES = (("responded", "tui:alice", 80), ("timeout", "timeout_default", 15),
-                  ("cancelled", "cli:alice", 5))
+POINT_OUTCOMES = (
+    ("responded", "tui:alice", 80),
+    ("timeout", "timeout_default", 15),
+    ("cancelled", "cli:alice", 5),
+)
 
 
 POOL = 4096
@@ -104,18 +119,20 @@ def escalations(total: int, seed: int = 1) -> Iterator[dict[str, Any]]:
     for _ in range(min(total, POOL)):
         rule_id, severity, template = ESCALATION_RULES[rng.randrange(len(ESCALATION_RULES))]
         values = {"c": rng.random() * 0.5, "f": rng.randrange(1, 120), "n": rng.randrange(3, 9)}
-        pool.append({
-            "timestamp": "",
-            "session_id": 0,
-            "rule_id": rule_id,
-            "severity": severity,
-            "message": template.format(**values),
-            "context_summary": {
-                "confidence": round(values["c"], 3),
-                "feature_index": values["f"],
-                "consecutive_failures": values["n"],
-            },
-        })
+        pool.append(
+            {
+                "timestamp": "",
+                "session_id": 0,
+                "rule_id": rule_id,
+                "severity": severity,
+                "message": template.format(**values),
+                "context_summary": {
+                    "confidence": round(values["c"], 3),
+                    "feature_index": values["f"],
+                    "consecutive_failures": values["n"],
+                },
+            }
+        )
     for _, record in _cycled(total, pool):
         yield record
 
@@ -132,25 +149,27 @@ def assessments(total: int, seed: int = 2) -> Iterator[dict[str, Any]]:
         concerns = [] if level < 3 else [f"{tool} may change state outside the sandbox"]
         if level >= 4:
             concerns.append("hard to undo")
-        pool.append({
-            "timestamp": "",
-            "session_id": 0,
-            "action": f"Run: {value}" if tool == "Bash" else f"{tool} {value}",
-            "tool": tool,
-            "input_summary": f"{key}={value}",
-            "risk_level": level,
-            "risk_level_name": LEVEL_NAMES[level],
-            "is_reversible": level < 4,
-            "affects_source_of_truth": False,
-            "has_external_side_effects": tool in ("Bash", "WebFetch"),
-            "concerns": concerns,
-            "estimated_time_seconds": None,
-            "estimated_token_cost": None,
-            "requires_approval": level >= 4,
-            "requires_checkpoint": level >= 4,
-            "requires_review": level >= 3,
-            "suggested_mitigation": "Create a checkpoint first" if level >= 4 else None,
-        })
+        pool.append(
+            {
+                "timestamp": "",
+                "session_id": 0,
+                "action": f"Run: {value}" if tool == "Bash" else f"{tool} {value}",
+                "tool": tool,
+                "input_summary": f"{key}={value}",
+                "risk_level": level,
+                "risk_level_name": LEVEL_NAMES[level],
+                "is_reversible": level < 4,
+                "affects_source_of_truth": False,
+                "has_external_side_effects": tool in ("Bash", "WebFetch"),
+                "concerns": concerns,
+                "estimated_time_seconds": None,
+                "estimated_token_cost": None,
+                "requires_approval": level >= 4,
+                "requires_checkpoint": level >= 4,
+                "requires_review": level >= 3,
+                "suggested_mitigation": "Create a checkpoint first" if level >= 4 else None,
+            }
+        )
     for _, record in _cycled(total, pool):
         yield record
 
@@ -164,21 +183,23 @@ def decisions(total: int, seed: int = 3) -> Iterator[dict[str, Any]]:
         tool, _, _levels, _key, samples = rng.choices(tools, weights)[0]
         required = 1 if tool in ("Read", "Grep", "Glob") else 3
         allowed = rng.random() > 0.05
-        pool.append({
-            "action": f"{tool} {samples[rng.randrange(len(samples))]}",
-            "tool": tool,
-            "allowed": allowed,
-            "required_level": required,
-            "current_level": 3,
-            "effective_level": 3 if allowed else 2,
-            "reason": "Level EXECUTE_SAFE allows this" if allowed else "Confidence too low",
-            "alternatives": [] if allowed else ["Ask for approval"],
-            "requires_approval": not allowed,
-            "requires_checkpoint": False,
-            "timestamp": "",
-            "confidence": round(0.4 + rng.random() * 0.6, 3),
-            "session_id": 0,
-        })
+        pool.append(
+            {
+                "action": f"{tool} {samples[rng.randrange(len(samples))]}",
+                "tool": tool,
+                "allowed": allowed,
+                "required_level": required,
+                "current_level": 3,
+                "effective_level": 3 if allowed else 2,
+                "reason": "Level EXECUTE_SAFE allows this" if allowed else "Confidence too low",
+                "alternatives": [] if allowed else ["Ask for approval"],
+                "requires_approval": not allowed,
+                "requires_checkpoint": False,
+                "timestamp": "",
+                "confidence": round(0.4 + rng.random() * 0.6, 3),
+                "session_id": 0,
+            }
+        )
     for _, record in _cycled(total, pool):
         yield record
 
@@ -188,16 +209,18 @@ def events(total: int, seed: int = 4) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     pool = []
     for _ in range(min(total, POOL)):
-        pool.append({
-            "timestamp": "",
-            "session_id": 0,
-            "type": _weighted(rng, EVENT_TYPES),
-            "source": "agent",
-            "data": {
-                "tool_name": TOOLS[rng.randrange(len(TOOLS))][0],
-                "duration_ms": rng.randrange(5, 4000),
-            },
-        })
+        pool.append(
+            {
+                "timestamp": "",
+                "session_id": 0,
+                "type": _weighted(rng, EVENT_TYPES),
+                "source": "agent",
+                "data": {
+                    "tool_name": TOOLS[rng.randrange(len(TOOLS))][0],
+                    "duration_ms": rng.randrange(5, 4000),
+                },
+            }
+        )
     for _, record in _cycled(total, pool):
         yield record
 
@@ -209,24 +232,26 @@ def points(total: int, seed: int = 5) -> Iterator[dict[str, Any]]:
     pool = []
     for number in range(min(total, POOL)):
         status, by, _ = rng.choices(POINT_OUTCOMES, [w for *_, w in POINT_OUTCOMES])[0]
-        pool.append({
-            "point_id": "",
-            "point_type": "approval" if number % 3 else "decision",
-            "timestamp": "",
-            "session_id": 0,
-            "context": {"feature_index": rng.randrange(1, 120), "action": "git push --force"},
-            "options": ["Continue", "Skip", "Stop"],
-            "recommendation": "Continue",
-            "timeout_seconds": 300,
-            "default_on_timeout": "Continue",
-            "response": "Continue" if status != "cancelled" else None,
-            "responded_at": None,
-            "responded_by": by,
-            "status": status,
-            "escalation_rule_id": None,
-            "message": f"Approve a force push for feature #{number % 120}?",
-            "severity": 3 + number % 3,
-        })
+        pool.append(
+            {
+                "point_id": "",
+                "point_type": "approval" if number % 3 else "decision",
+                "timestamp": "",
+                "session_id": 0,
+                "context": {"feature_index": rng.randrange(1, 120), "action": "git push --force"},
+                "options": ["Continue", "Skip", "Stop"],
+                "recommendation": "Continue",
+                "timeout_seconds": 300,
+                "default_on_timeout": "Continue",
+                "response": "Continue" if status != "cancelled" else None,
+                "responded_at": None,
+                "responded_by": by,
+                "status": status,
+                "escalation_rule_id": None,
+                "message": f"Approve a force push for feature #{number % 120}?",
+                "severity": 3 + number % 3,
+            }
+        )
     for index, record in _cycled(total, pool):
         record["point_id"] = f"INJ-{record['session_id']}-{index + 1}"
         if index in pending:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import datasets, records
+from bench import records
 from bench.common import Child, Result, RunConfig, Skipped, emit, print_table, rate, ratio
 
 NAME = "writes"
@@ -67,12 +67,17 @@ def _bare_row(kind: str, record: dict[str, Any]) -> Any:
     return RiskAssessmentModel(**values)
 
 
-async def db_writer(project_dir: str, kind: str, count: int) -> None:
-    """Time `count` manager calls and `count` bare inserts, each in its own transaction."""
+async def db_writer(work_dir: str, count: int) -> None:
+    """For each kind, on a fresh database: time `count` manager calls and `count` bare inserts."""
+    for kind in KINDS:
+        await _db_writes(Path(work_dir) / f"writes-{kind}", kind, count)
+
+
+async def _db_writes(project_dir: Path, kind: str, count: int) -> None:
     from arcadia_core.db import Database
 
     samples = list(getattr(records, kind)(64))
-    db = await Database.open(Path(project_dir))
+    db = await Database.open(project_dir)
     try:
         figures: dict[str, Any] = {}
         try:
@@ -94,15 +99,20 @@ async def db_writer(project_dir: str, kind: str, count: int) -> None:
             async with db.transaction() as session:
                 session.add(_bare_row(kind, samples[index % len(samples)]))
         figures["bare"] = count / (time.perf_counter() - started)
-        emit(**figures)
+        emit(kind=kind, **figures)
     finally:
         await db.close()
 
 
-def jsonl_writer(path: str, kind: str, count: int) -> None:
-    """Time `count` appends of one JSON line each, as ArcadiaForge's file loggers did."""
+def jsonl_writer(work_dir: str, count: int) -> None:
+    """For each kind, time `count` appends of one JSON line each, as ArcadiaForge's loggers did."""
+    for kind in KINDS:
+        _jsonl_writes(Path(work_dir) / f"writes-{kind}.jsonl", kind, count)
+
+
+def _jsonl_writes(path: Path, kind: str, count: int) -> None:
     samples = list(getattr(records, kind)(64))
-    target = Path(path)
+    target = path
     target.parent.mkdir(parents=True, exist_ok=True)
     for index in range(WARMUP):
         with open(target, "a", encoding="utf-8") as handle:
@@ -111,39 +121,58 @@ def jsonl_writer(path: str, kind: str, count: int) -> None:
     for index in range(count):
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(samples[index % len(samples)]) + "\n")
-    emit(jsonl=count / (time.perf_counter() - started))
+    emit(kind=kind, jsonl=count / (time.perf_counter() - started))
 
 
 def run(config: RunConfig) -> Result:
     result = Result(NAME, TITLE)
     count = config.pick(2000, 20)
     table = []
+    db_child = Child("bench.write_throughput:db_writer", work_dir=str(config.work_dir), count=count)
+    by_kind = {message["kind"]: message for message in db_child.messages()}
+    db_child.wait()
+    file_child = Child(
+        "bench.write_throughput:jsonl_writer",
+        work_dir=str(config.work_dir),
+        count=config.pick(20_000, 20),
+    )
+    jsonl_by_kind = {message["kind"]: message["jsonl"] for message in file_child.messages()}
+    file_child.wait()
     for kind in KINDS:
-        db_child = Child("bench.write_throughput:db_writer",
-                         project_dir=str(config.work_dir / f"writes-{kind}"), kind=kind, count=count)
-        db_figures = db_child.read()
-        db_child.wait()
-        file_child = Child("bench.write_throughput:jsonl_writer",
-                           path=str(config.work_dir / f"writes-{kind}.jsonl"), kind=kind,
-                           count=config.pick(20_000, 20))
-        jsonl = file_child.read()["jsonl"]
-        file_child.wait()
+        db_figures, jsonl = by_kind[kind], jsonl_by_kind[kind]
         manager = db_figures.get("manager")
-        table.append([
-            kind,
-            rate(manager, "calls") if manager else f"skipped ({db_figures.get('skipped')})",
+        table.append(
+            [
+                kind,
+                rate(manager, "calls") if manager else f"skipped ({db_figures.get('skipped')})",
+                rate(db_figures["bare"], "rows"),
+                rate(jsonl, "lines"),
+                ratio(manager, jsonl) if manager else "-",
+                ratio(db_figures["bare"], jsonl),
+            ]
+        )
+        if manager:
+            result.add(
+                f"{kind}: manager call, 1 txn each",
+                rate(manager, "calls"),
+                rate(jsonl, "lines"),
+                ratio(manager, jsonl),
+            )
+        result.add(
+            f"{kind}: bare insert, 1 txn each",
             rate(db_figures["bare"], "rows"),
             rate(jsonl, "lines"),
-            ratio(manager, jsonl) if manager else "-",
             ratio(db_figures["bare"], jsonl),
-        ])
-        if manager:
-            result.add(f"{kind}: manager call, 1 txn each", rate(manager, "calls"), rate(jsonl, "lines"),
-                       ratio(manager, jsonl))
-        result.add(f"{kind}: bare insert, 1 txn each", rate(db_figures["bare"], "rows"),
-                   rate(jsonl, "lines"), ratio(db_figures["bare"], jsonl))
+        )
     print_table(
-        ["records", "DB: manager call", "DB: bare insert", "JSONL append", "manager/JSONL", "insert/JSONL"],
+        [
+            "records",
+            "DB: manager call",
+            "DB: bare insert",
+            "JSONL append",
+            "manager/JSONL",
+            "insert/JSONL",
+        ],
         table,
     )
     return result
