@@ -1,22 +1,26 @@
-"""Schema versioning: recognise, check and upgrade a project database with Alembic."""
+"""Schema versioning: recognise, check and upgrade a project database with Alembic.
+
+Opening a database that is already at the head revision (every open but the first) does not
+import Alembic: the shipped revision ids are read from the migration files as text, which
+saves every `arcadia` command and TUI start about a third of a second.
+"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
-
-from alembic import command
 from arcadia_core.errors import DatabaseError, NotADatabase, SchemaTooNew
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import Connection
+
     from arcadia_core.db.engine import Database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -32,8 +36,16 @@ class FileState:
     tables: frozenset[str]
 
 
+VERSIONS_DIR = Path(__file__).resolve().parent / "migrations" / "versions"
+_REVISION_ASSIGNMENT = re.compile(
+    r"""^(revision|down_revision)\s*(?::[^=]*)?=\s*(?:None|["']([^"']+)["'])\s*$""", re.MULTILINE
+)
+
+
 @cache
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "arcadia_core.db:migrations")
     return config
@@ -42,18 +54,37 @@ def _alembic_config() -> Config:
 @cache
 def script_directory() -> ScriptDirectory:
     """The migrations shipped inside the package."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config())
+
+
+@cache
+def revision_graph() -> dict[str, str | None]:
+    """Each shipped revision id and the id it revises, read from the migration files as text."""
+    graph: dict[str, str | None] = {}
+    for path in sorted(VERSIONS_DIR.glob("*.py")):
+        found = {
+            match[1]: match[2] or None
+            for match in _REVISION_ASSIGNMENT.finditer(path.read_text(encoding="utf-8"))
+        }
+        revision = found.get("revision")
+        if revision:
+            graph[revision] = found.get("down_revision")
+    return graph
 
 
 def head_revision() -> str:
     """The schema version this code writes."""
-    head = script_directory().get_current_head()
-    assert head is not None
-    return head
+    graph = revision_graph()
+    heads = set(graph) - set(graph.values())
+    assert len(heads) == 1, f"the migrations must have exactly one head, found {sorted(heads)}"
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
-    return {script.revision for script in script_directory().walk_revisions()}
+    """Every schema version this code knows (and can upgrade from)."""
+    return set(revision_graph())
 
 
 def check_file(path: Path) -> FileState:
@@ -98,6 +129,9 @@ def _refuse_unknown_revision(path: Path | str, revision: str | None) -> None:
 
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     context = MigrationContext.configure(connection)
     current = context.get_current_revision()
     _refuse_unknown_revision(connection.engine.url.database or "database", current)
@@ -127,6 +161,8 @@ async def ensure_schema(database: Database, state: FileState | None) -> None:
 
 async def current_revision(database: Database) -> str | None:
     """The revision stamped in the database (None before the first upgrade)."""
+    from alembic.runtime.migration import MigrationContext
+
     async with database.read() as session:
         connection = await session.connection()
         return await connection.run_sync(
