@@ -22,6 +22,7 @@ from bench.common import (
     Skipped,
     emit,
     mib,
+    ms,
     print_table,
     rate,
     ratio,
@@ -36,21 +37,46 @@ def _jsonl_files(project_dir: Path) -> list[Path]:
     return [project_dir / relative for relative, *_ in gen_legacy.SHARES]
 
 
+class _SourceTimes:
+    """An import `Progress` noting how long each group of sources took, and its records."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self._source = ""
+        self._started = 0.0
+
+    def start(self, source: str) -> None:
+        self._source, self._started = source, time.perf_counter()
+        self.times[source] = [0.0, 0]
+
+    def advance(self, count: int = 1) -> None:
+        self.times[self._source][1] += count
+
+    def finish(self) -> None:
+        self.times[self._source][0] = time.perf_counter() - self._started
+
+
 async def migrate(project_dir: str, db_dir: str) -> None:
     """Import the legacy project into a fresh database and report the time and the counts."""
+    from arcadia_core.db import Database
     from arcadia_core.legacy import import_legacy
 
-    from arcadia_core.db import Database
-
     db = await Database.open(Path(db_dir))
+    progress = _SourceTimes()
     try:
         started = time.perf_counter()
-        report = await import_legacy(db, Path(project_dir))
+        report = await import_legacy(db, Path(project_dir), progress=progress)
         elapsed = time.perf_counter() - started
     finally:
         await db.close()
     totals = report.totals
-    emit(seconds=elapsed, imported=totals.imported, rejected=totals.rejected, peak_kib=rss_kib()[1])
+    emit(
+        seconds=elapsed,
+        imported=totals.imported,
+        rejected=totals.rejected,
+        peak_kib=rss_kib()[1],
+        sources=progress.times,
+    )
 
 
 def parse_only(project_dir: str) -> None:
@@ -113,6 +139,21 @@ def run(config: RunConfig) -> Result:
                 "-",
             ],
         ],
+    )
+    print("  import time by source:")
+    print_table(
+        ["source", "records", "time", "records/s"],
+        [
+            [
+                source,
+                f"{count:,}",
+                ms(seconds),
+                rate(count / seconds if seconds else 0, "rec"),
+            ]
+            for source, (seconds, count) in migrated["sources"].items()
+            if count
+        ],
+        indent="    ",
     )
     result.add(
         f"import {lines:,} lines",
