@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import weakref
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -78,9 +77,8 @@ class Database:
     def __init__(self, url: str, path: Path | None) -> None:
         self.url = url
         self.path = path
-        self._bundles: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _EngineBundle] = (
-            weakref.WeakKeyDictionary()
-        )
+        # A plain dict, not weak: a bundle must outlive its loop until it is disposed.
+        self._bundles: dict[asyncio.AbstractEventLoop, _EngineBundle] = {}
         self._shared: _EngineBundle | None = None
         if path is None:
             # An in-memory database lives in one connection, shared by every loop.
@@ -152,6 +150,8 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Yield a session inside one write transaction (BEGIN IMMEDIATE), committed on exit."""
+        if self._bundles:
+            await self._reap_closed_loops()
         async with self._bundle().write_sessions() as session, session.begin():
             yield session
 
@@ -167,15 +167,23 @@ class Database:
         bundles = list(self._bundles.items())
         self._bundles.clear()
         for loop, bundle in bundles:
-            if loop is current:
-                await bundle.engine.dispose()
-            elif loop.is_running():
+            if loop.is_running() and loop is not current:
                 future = asyncio.run_coroutine_threadsafe(bundle.engine.dispose(), loop)
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.wrap_future(future), timeout=5)
-            # A closed loop's connections are daemon threads that end with the process.
+            else:
+                await bundle.engine.dispose()
         if self._shared is not None:
             await self._shared.engine.dispose()
+
+    async def _reap_closed_loops(self) -> None:
+        # Connections pooled for a loop that has since closed would otherwise linger until
+        # garbage collection, whose clean-up needs that dead loop; close them from this one.
+        dead = [loop for loop in list(self._bundles) if loop.is_closed()]
+        for loop in dead:
+            bundle = self._bundles.pop(loop, None)
+            if bundle is not None:
+                await bundle.engine.dispose()
 
     async def __aenter__(self) -> Database:
         return self
