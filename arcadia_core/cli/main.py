@@ -17,6 +17,7 @@ from arcadia_core.cli import (
     legacy_commands,
     report_commands,
     rules_commands,
+    simulate_commands,
     watch_commands,
 )
 from arcadia_core.cli.common import fail
@@ -27,6 +28,7 @@ from arcadia_core.errors import ArcadiaError
 COMMAND_MODULES: list[Any] = [db_commands, watch_commands]
 COMMAND_MODULES += [answer_commands, autonomy_commands, rules_commands, legacy_commands]
 COMMAND_MODULES += [report_commands]
+COMMAND_MODULES += [simulate_commands]
 
 Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 
