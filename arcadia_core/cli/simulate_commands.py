@@ -54,8 +54,9 @@ async def simulate_command(args: argparse.Namespace) -> int:
     from arcadia_core.simulator import SimulatorOptions, run_until_stopped
 
     directory = project_dir(args)
-    if not directory.is_dir():
+    if directory.exists() and not directory.is_dir():
         return fail(f"{directory} is not a directory")
+    directory.mkdir(parents=True, exist_ok=True)
     options = SimulatorOptions(
         project_dir=directory,
         seed=args.seed,
