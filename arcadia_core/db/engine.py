@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import sqlite3
 from collections.abc import AsyncIterator
@@ -141,6 +142,17 @@ class Database:
             bundle = _make_bundle(create_async_engine(self.url))
             self._bundles[loop] = bundle
         return bundle
+
+    @property
+    def project_dir(self) -> Path | None:
+        """The project directory holding `.arcadia/project.db` (None for in-memory)."""
+        return self.path.parent.parent if self.path is not None else None
+
+    def run_id(self, project_dir: Path | None = None) -> str:
+        """A stable 12-hex id for this project (ArcadiaForge: md5 of the resolved path)."""
+        directory = project_dir or self.project_dir
+        key = str(directory.resolve()) if directory is not None else self.url
+        return hashlib.md5(key.encode()).hexdigest()[:12]
 
     @property
     def engine(self) -> AsyncEngine:

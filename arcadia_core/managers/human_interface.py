@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from enum import Enum
 from typing import Any
@@ -272,6 +272,26 @@ class HumanInterface:
         The answer must be one of the options (matched exactly, else case-insensitively) unless
         the point takes free text (guidance, redirect, or no options) or `free_text` is True.
         """
+        return await self._resolve_by_person(
+            point_id,
+            by=by,
+            status=RESPONDED,
+            answer_for=lambda point: _checked_answer(point, response, free_text),
+        )
+
+    async def cancel_point_async(self, point_id: str, *, by: str) -> InjectionPoint:
+        """Cancel a pending point; raise NotFound or InjectionConflict (a Conflict)."""
+        return await self._resolve_by_person(point_id, by=by, status=CANCELLED, answer_for=None)
+
+    async def _resolve_by_person(
+        self,
+        point_id: str,
+        *,
+        by: str,
+        status: str,
+        answer_for: Callable[[InjectionPoint], str] | None,
+    ) -> InjectionPoint:
+        """Move a pending point to `status` in one transaction, or say who got there first."""
         by = _who(by)
         async with self.db.transaction() as session:
             point = await q.find_point(session, point_id)
@@ -279,36 +299,15 @@ class HumanInterface:
                 raise NotFound(f"no injection point {point_id}")
             if not point.is_pending:
                 raise InjectionConflict(point)
-            answer = _checked_answer(point, response, free_text)
+            answer = answer_for(point) if answer_for is not None else None
             if not await q.resolve_point(
                 session,
                 point_id,
-                status=RESPONDED,
+                status=status,
                 responded_by=by,
                 now=self.clock(),
                 response=answer,
-            ):
-                current = await q.find_point(session, point_id)
-                assert current is not None
-                raise InjectionConflict(current)
-            updated = await q.find_point(session, point_id)
-        assert updated is not None
-        return updated
-
-    async def cancel_point_async(self, point_id: str, *, by: str) -> InjectionPoint:
-        """Cancel a pending point; raise NotFound or InjectionConflict (a Conflict)."""
-        by = _who(by)
-        async with self.db.transaction() as session:
-            point = await q.find_point(session, point_id)
-            if point is None:
-                raise NotFound(f"no injection point {point_id}")
-            if not await q.resolve_point(
-                session,
-                point_id,
-                status=CANCELLED,
-                responded_by=by,
-                now=self.clock(),
-                set_response=False,
+                set_response=answer_for is not None,
             ):
                 current = await q.find_point(session, point_id)
                 assert current is not None

@@ -12,7 +12,6 @@ API convention: ArcadiaForge's synchronous methods (`get_comprehensive_metrics`,
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -161,13 +160,10 @@ class MetricsCollector:
         clock: Clock = utc_now,
     ) -> None:
         self.db = db
-        if project_dir is None and db.path is not None:
-            project_dir = db.path.parent.parent
-        self.project_dir = Path(project_dir) if project_dir is not None else None
+        self.project_dir = Path(project_dir) if project_dir is not None else db.project_dir
         self.budget = budget_config or BudgetConfig()
         self.clock = clock
-        key = str(self.project_dir.resolve()) if self.project_dir else db.url
-        self.run_id = hashlib.md5(key.encode()).hexdigest()[:12]
+        self.run_id = db.run_id(self.project_dir)
 
     def calculate_cost(self, input_tokens: int, output_tokens: int) -> float:
         """Cost in the budget's currency for a number of tokens."""

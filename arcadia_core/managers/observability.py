@@ -13,7 +13,6 @@ twin. Its async-only methods (`get_events`, `get_run_metrics`) stay async and ha
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -59,13 +58,10 @@ class Observability(ObservabilityReads):
         clock: Clock = utc_now,
     ) -> None:
         self.db = db
-        if project_dir is None and db.path is not None:
-            project_dir = db.path.parent.parent
-        self.project_dir = Path(project_dir) if project_dir is not None else None
+        self.project_dir = Path(project_dir) if project_dir is not None else db.project_dir
         self.clock = clock
         self.current_session_id = session_id
-        key = str(self.project_dir.resolve()) if self.project_dir else db.url
-        self.run_id = hashlib.md5(key.encode()).hexdigest()[:12]
+        self.run_id = db.run_id(self.project_dir)
 
     # -- sessions ----------------------------------------------------------------------------
 
