@@ -9,10 +9,11 @@ import sys
 import tempfile
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench import machine
-from bench.common import Result, RunConfig, Skipped, print_table
+from bench.common import Result, RunConfig, Skipped, ThreadOutput, print_table
 
 MODULES = (
     "bench.question_to_screen",
@@ -77,30 +78,43 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<13} {value}")
     print(flush=True)
 
-    results: list[Result] = []
-    failed: list[str] = []
-    skipped: list[str] = []
+    outcomes: dict[str, Result | str | None] = {}
+
+    def run_one(name: str) -> None:
+        module = benchmarks[name]
+        print(f"== {name}: {module.TITLE}", flush=True)
+        began = time.perf_counter()
+        try:
+            result = module.run(config)
+        except Skipped as reason:
+            print(f"  skipped: {reason}\n", flush=True)
+            outcomes[name] = f"{name} ({reason})"
+            return
+        except Exception:
+            traceback.print_exc(file=sys.stdout)
+            print(flush=True)
+            outcomes[name] = None
+            return
+        result.seconds = time.perf_counter() - began
+        print(f"  ({result.seconds:.1f} s; machine: {machine.line()})\n", flush=True)
+        outcomes[name] = result
+
     try:
-        for name in chosen:
-            module = benchmarks[name]
-            print(f"== {name}: {module.TITLE}", flush=True)
-            began = time.perf_counter()
-            try:
-                result = module.run(config)
-            except Skipped as reason:
-                print(f"  skipped: {reason}\n", flush=True)
-                skipped.append(f"{name} ({reason})")
-                continue
-            except Exception:
-                traceback.print_exc()
-                failed.append(name)
-                print(flush=True)
-                continue
-            result.seconds = time.perf_counter() - began
-            print(f"  ({result.seconds:.1f} s; machine: {machine.line()})\n", flush=True)
-            results.append(result)
+        if args.quick and len(chosen) > 1:
+            # A smoke run only checks that the scripts work: run them side by side.
+            with ThreadOutput() as output, ThreadPoolExecutor(len(chosen)) as pool:
+                captured = [pool.submit(output.capture, run_one, name) for name in chosen]
+                for future in captured:
+                    print(future.result(), end="", flush=True)
+        else:
+            for name in chosen:
+                run_one(name)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
+    results = [outcome for outcome in outcomes.values() if isinstance(outcome, Result)]
+    results.sort(key=lambda result: list(benchmarks).index(result.name))
+    skipped = [outcomes[name] for name in chosen if isinstance(outcomes.get(name), str)]
+    failed = [name for name in chosen if outcomes.get(name) is None]
 
     print("== Summary")
     print_table(
@@ -122,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     total = time.perf_counter() - started
     print(f"\nTotal {total:.0f} s; load average now {machine.load_average()}")
     if skipped:
-        print(f"Skipped: {'; '.join(skipped)}")
+        print(f"Skipped: {'; '.join(str(reason) for reason in skipped)}")
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
         return 1

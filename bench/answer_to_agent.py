@@ -131,7 +131,7 @@ def run(config: RunConfig) -> Result:
         ),
         (
             f"baseline, poll {baseline_interval:g} s",
-            *_loop(config, "baseline", baseline_interval, config.pick(60, 2)),
+            *_loop(config, "baseline", baseline_interval, config.pick(60, 1)),
         ),
     ]
     print_table(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -124,6 +126,38 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]], indent: s
             ).rstrip()
         )
     sys.stdout.flush()
+
+
+class ThreadOutput:
+    """While active, what a thread prints inside `capture` is kept apart and returned."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._real: Any = None
+
+    def write(self, text: str) -> int:
+        buffer = getattr(self._local, "buffer", None)
+        return (buffer or self._real).write(text)
+
+    def flush(self) -> None:
+        if getattr(self._local, "buffer", None) is None:
+            self._real.flush()
+
+    def capture(self, function: Any, *args: Any) -> str:
+        """Run `function(*args)` and return what it printed."""
+        self._local.buffer = io.StringIO()
+        try:
+            function(*args)
+            return self._local.buffer.getvalue()
+        finally:
+            self._local.buffer = None
+
+    def __enter__(self) -> ThreadOutput:
+        self._real, sys.stdout = sys.stdout, self  # type: ignore[assignment]
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        sys.stdout = self._real
 
 
 def child_env() -> dict[str, str]:

@@ -10,10 +10,13 @@ no per-value Python conversion runs. No `ANALYZE` is run: a real project has no 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import functools
 import itertools
 import json
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -222,6 +225,22 @@ def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield chunk
 
 
+# Alembic's migration context is process-global: one schema creation at a time per process.
+_CREATING = threading.Lock()
+
+
+@contextlib.contextmanager
+def cache_lock(cache_dir: Path, name: str) -> Iterator[None]:
+    """Hold an exclusive lock on one cache entry (runs side by side, or in parallel threads)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with (cache_dir / f".{name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def create_project(project_dir: Path) -> Path:
     """An empty project database at the current schema; returns its file."""
     from arcadia_core.db import Database, database_path
@@ -230,7 +249,8 @@ def create_project(project_dir: Path) -> Path:
         database = await Database.open(project_dir)
         await database.close()
 
-    asyncio.run(create())
+    with _CREATING:
+        asyncio.run(create())
     return database_path(project_dir)
 
 
@@ -272,9 +292,15 @@ def project_db(cache_dir: Path, spec: dict[str, int], *, log: bool = True) -> Pa
     """A cached project directory whose database holds `spec[table]` generated rows per table."""
     key = "-".join(f"{name}{total}" for name, total in sorted(spec.items())) or "empty"
     project_dir = cache_dir / f"db-v{VERSION}-{key}"
+    with cache_lock(cache_dir, project_dir.name):
+        _build_project_db(project_dir, spec, log)
+    return project_dir
+
+
+def _build_project_db(project_dir: Path, spec: dict[str, int], log: bool) -> None:
     marker = project_dir / "complete"
     if marker.exists():
-        return project_dir
+        return
     shutil.rmtree(project_dir, ignore_errors=True)
     project_dir.mkdir(parents=True)
     started = time.perf_counter()
@@ -288,7 +314,6 @@ def project_db(cache_dir: Path, spec: dict[str, int], *, log: bool = True) -> Pa
             " cached for later runs)",
             flush=True,
         )
-    return project_dir
 
 
 def write_jsonl(path: Path, lines: Iterable[dict[str, Any]]) -> int:
@@ -305,9 +330,9 @@ def write_jsonl(path: Path, lines: Iterable[dict[str, Any]]) -> int:
 def jsonl_file(cache_dir: Path, kind: str, total: int) -> Path:
     """A cached JSONL file of `total` generated `kind` records (a `records` generator name)."""
     path = cache_dir / f"jsonl-v{VERSION}" / f"{kind}-{total}.jsonl"
-    if path.exists():
-        return path
-    partial = path.with_suffix(".partial")
-    write_jsonl(partial, getattr(records, kind)(total))
-    partial.rename(path)
+    with cache_lock(cache_dir, path.name):
+        if not path.exists():
+            partial = path.with_suffix(".partial")
+            write_jsonl(partial, getattr(records, kind)(total))
+            partial.rename(path)
     return path

@@ -92,17 +92,17 @@ def generate(project_dir: Path, lines: int) -> dict[str, int]:
 def cached_project(cache_dir: Path, lines: int) -> Path:
     """A generated legacy project of `lines` JSONL lines, reused across runs."""
     project_dir = cache_dir / f"legacy-v{datasets.VERSION}-{lines}"
-    if (project_dir / "complete").exists():
-        return project_dir
-    shutil.rmtree(project_dir, ignore_errors=True)
-    started = time.perf_counter()
-    generate(project_dir, lines)
-    (project_dir / "complete").write_text("ok\n")
-    print(
-        f"  (generated a legacy project of {lines:,} JSONL lines in "
-        f"{time.perf_counter() - started:.1f} s; cached)",
-        flush=True,
-    )
+    with datasets.cache_lock(cache_dir, project_dir.name):
+        if not (project_dir / "complete").exists():
+            shutil.rmtree(project_dir, ignore_errors=True)
+            started = time.perf_counter()
+            generate(project_dir, lines)
+            (project_dir / "complete").write_text("ok\n")
+            print(
+                f"  (generated a legacy project of {lines:,} JSONL lines in "
+                f"{time.perf_counter() - started:.1f} s; cached)",
+                flush=True,
+            )
     return project_dir
 
 

@@ -147,6 +147,12 @@ def _jsonl_queries(escalations: str, assessments: str, pending_dir: str, reps: i
 
 def _pending_dir(config: RunConfig, total: int) -> Path:
     directory = config.cache_dir / f"pending-v{datasets.VERSION}-{total}" / ".human" / "pending"
+    with datasets.cache_lock(config.cache_dir, f"pending-{total}"):
+        _write_pending(directory, total)
+    return directory
+
+
+def _write_pending(directory: Path, total: int) -> None:
     if not directory.exists():
         partial = directory.with_name("pending.partial")
         partial.mkdir(parents=True, exist_ok=True)
@@ -156,7 +162,6 @@ def _pending_dir(config: RunConfig, total: int) -> Path:
                     json.dumps(point), encoding="utf-8"
                 )
         partial.rename(directory)
-    return directory
 
 
 def _size_label(total: int) -> str:

@@ -154,7 +154,11 @@ def run(config: RunConfig) -> Result:
     count = config.pick(500, 5)
     file_count = config.pick(200, 5)
     figures: list[tuple[str, list[float], dict]] = []
-    for label, interval in (("default", DEFAULT_POLL_INTERVAL), ("fast", 0.05)):
+    # A smoke run skips the second interval: the same code with another number.
+    intervals = config.pick(
+        (("default", DEFAULT_POLL_INTERVAL), ("fast", 0.05)), (("default", DEFAULT_POLL_INTERVAL),)
+    )
+    for label, interval in intervals:
         project_dir = config.work_dir / f"question-{label}"
         db_path = datasets.create_project(project_dir)
         latencies, extra = _measure(
@@ -191,7 +195,7 @@ def run(config: RunConfig) -> Result:
             for label, values, extra in figures
         ],
     )
-    (label_d, default, _), (label_f, fast, _), (_, files, _) = figures
+    (label_d, default, _), *fast_runs, (_, files, _) = figures
     base_p99 = percentile(files, 0.99)
     p99 = percentile(default, 0.99)
     result.add(
@@ -208,8 +212,9 @@ def run(config: RunConfig) -> Result:
         f"< {ms(TARGET_P99)}",
         p99 < TARGET_P99,
     )
-    result.add(f"p50 ({label_f})", ms(percentile(fast, 0.5)))
-    result.add(f"p99 ({label_f})", ms(percentile(fast, 0.99)))
+    for label_f, fast, _ in fast_runs:
+        result.add(f"p50 ({label_f})", ms(percentile(fast, 0.5)))
+        result.add(f"p99 ({label_f})", ms(percentile(fast, 0.99)))
     return result
 
 
