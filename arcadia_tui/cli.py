@@ -19,9 +19,44 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from arcadia_core.cli.common import fail
+    """Open the TUI on the project's database; refuse clearly when there is none."""
+    import asyncio
+    from pathlib import Path
 
-    return fail("the TUI is not built yet")
+    from arcadia_core.cli.common import fail
+    from arcadia_core.config import Settings
+    from arcadia_core.db import database_path
+
+    directory = args.project or getattr(args, "project_dir", None) or Path.cwd()
+    settings = Settings.from_env(Path(directory).expanduser().resolve())
+    if not settings.project_dir.is_dir():
+        return fail(f"{settings.project_dir} is not a directory")
+    path = database_path(settings.project_dir)
+    if not path.exists():
+        return fail(
+            f"no Arcadia database in {settings.project_dir} (looked for {path}); "
+            "run `arcadia demo` to see Arcadia supervise a simulated agent, or start an agent "
+            "that uses arcadia_core in this project"
+        )
+    return asyncio.run(_run_tui(settings))
+
+
+async def _run_tui(settings: Any) -> int:
+    from arcadia_core.cli.common import fail
+    from arcadia_core.db import Database
+    from arcadia_core.errors import ArcadiaError
+    from arcadia_tui.app import build_app
+
+    try:
+        database = await Database.open(settings.project_dir, create=False)
+    except ArcadiaError as error:
+        return fail(error.message)
+    try:
+        app = build_app(settings, database)
+        await app.run_async()
+    finally:
+        await database.close()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -94,7 +94,7 @@ _RESOLUTION_COLUMNS = (
     "responded_by",
     "responded_at",
 )
-_COLUMNS: dict[str, tuple[str, ...]] = {
+COLUMNS: dict[str, tuple[str, ...]] = {  # what the feed reads of each append-only table
     POINTS.name: _POINT_COLUMNS,
     ESCALATIONS.name: (
         "id",
@@ -132,7 +132,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 
 def _rows_after(table: Table) -> Any:
     return (
-        select(*_columns(table, _COLUMNS[table.name]))
+        select(*_columns(table, COLUMNS[table.name]))
         .where(table.c.id > bindparam("cursor"))
         .order_by(table.c.id)
         .limit(bindparam("limit"))
@@ -152,15 +152,26 @@ POINTS_BY_ID = select(*_columns(POINTS, _RESOLUTION_COLUMNS)).where(
     POINTS.c.id.in_(bindparam("ids", expanding=True))
 )
 OPEN_SESSIONS = (
-    select(*_columns(SESSIONS, _COLUMNS[SESSIONS.name]))
+    select(*_columns(SESSIONS, COLUMNS[SESSIONS.name]))
     .where(SESSIONS.c.end_time.is_(None))
     .order_by(SESSIONS.c.id.desc())
     .limit(100)
 )
-SESSIONS_BY_ID = select(*_columns(SESSIONS, _COLUMNS[SESSIONS.name])).where(
+SESSIONS_BY_ID = select(*_columns(SESSIONS, COLUMNS[SESSIONS.name])).where(
     SESSIONS.c.id.in_(bindparam("ids", expanding=True))
 )
 SINGLE_ROW = {
     table.name: select(*_columns(table, [c.name for c in table.columns])).where(table.c.id == 1)
     for table in (AUTONOMY_CONFIG, AUTONOMY_METRICS)
 }
+
+# Starting points for views built on the feed: the newest rows at or before a feed cursor.
+RECENT_ESCALATIONS = (
+    select(*_columns(ESCALATIONS, COLUMNS[ESCALATIONS.name]))
+    .where(ESCALATIONS.c.id <= bindparam("up_to"))
+    .order_by(ESCALATIONS.c.id.desc())
+    .limit(bindparam("limit"))
+)
+LATEST_SESSION = (
+    select(*_columns(SESSIONS, COLUMNS[SESSIONS.name])).order_by(SESSIONS.c.id.desc()).limit(1)
+)

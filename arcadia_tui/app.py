@@ -1,0 +1,119 @@
+"""`ArcadiaApp`: settings, database, global keys and the registry of views; screens do layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from arcadia_core.clock import Clock, utc_now
+from arcadia_core.config import Settings
+from arcadia_core.db import Database
+from arcadia_tui.commands import ViewCommands
+from arcadia_tui.screens.live import LiveScreen
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A top-level view: a screen reachable by a key and from the command palette."""
+
+    name: str
+    """Mode name (`switch_mode(name)`)."""
+    title: str
+    """What menus and the palette call it."""
+    key: str
+    """The global key that opens it."""
+    screen: Callable[[], Screen[Any]]
+    """Builds the view's screen (once; it stays mounted while the app runs)."""
+    description: str
+    """One line for the palette."""
+
+
+VIEWS: tuple[View, ...] = (
+    View("live", "Live", "f2", LiveScreen, "Pending questions and the escalation feed"),
+)
+"""Every view, in menu order. A new view adds its entry here (F3 and up are free)."""
+
+
+def _view_binding(view: View) -> Binding:
+    return Binding(
+        view.key,
+        f"app.switch_mode('{view.name}')",
+        view.title,
+        tooltip=f"Open the {view.title} view",
+        id=f"view.{view.name}",
+        show=len(VIEWS) > 1,
+    )
+
+
+class ArcadiaApp(App[int]):
+    """The supervision TUI of one project database."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Arcadia"
+    COMMANDS = App.COMMANDS | {ViewCommands}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        view.name: view.screen for view in VIEWS
+    }
+    DEFAULT_MODE = VIEWS[0].name
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Leave Arcadia (the agent keeps running)", id="quit"),
+        *(_view_binding(view) for view in VIEWS),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database | None = None,
+        *,
+        clock: Clock = utc_now,
+        display_tz: tzinfo | None = None,
+        close_database: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        """Project, poll interval and user."""
+        self.clock = clock
+        """The one source of "now" for ages and countdowns."""
+        self.display_tz = display_tz
+        """Time zone for displayed times (None: the local one)."""
+        self._database = database
+        self._close_database = database is None if close_database is None else close_database
+
+    @property
+    def database(self) -> Database:
+        """The open project database."""
+        if self._database is None:
+            raise RuntimeError("the database is opened when the app loads")
+        return self._database
+
+    async def on_load(self) -> None:
+        if self._database is None:
+            self._database = await Database.open(self.settings.project_dir, create=False)
+
+    async def on_unmount(self) -> None:
+        if self._close_database and self._database is not None:
+            await self._database.close()
+
+
+def build_app(
+    settings: Settings,
+    database: Database | None = None,
+    *,
+    clock: Clock = utc_now,
+    display_tz: tzinfo | None = None,
+    close_database: bool | None = None,
+) -> ArcadiaApp:
+    """The app as the `arcadia` command builds it (tests and screenshots use this too).
+
+    Without `database` the app opens the project's database when it loads and closes it on
+    exit; with one, it closes it only if `close_database` says so.
+    """
+    return ArcadiaApp(
+        settings, database, clock=clock, display_tz=display_tz, close_database=close_database
+    )

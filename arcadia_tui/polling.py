@@ -1,0 +1,219 @@
+"""Row views the Live view shows (frozen, no ORM, no widgets) and the queries that seed them."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from arcadia_core.clock import Clock
+from arcadia_core.db import Database
+from arcadia_core.watch import EscalationLogged, InjectionCreated, InjectionResolved, rows
+from arcadia_core.watch import queries as q
+
+FREE_TEXT_TYPES = frozenset({"guidance", "redirect"})
+"""Point types whose natural answer is free text."""
+IRREVERSIBLE_KEYS = ("is_irreversible", "irreversible", "destructive")
+"""Context flags that mark an approval as irreversible."""
+IRREVERSIBLE_RULES = frozenset({"irreversible_action"})
+"""Escalation rules whose points are irreversible approvals."""
+
+
+@dataclass(frozen=True, slots=True)
+class PointRow:
+    """An injection point as the Live view shows it: pending, or resolved while on screen."""
+
+    point_id: str
+    row_id: int
+    created_at: datetime
+    session_id: int
+    point_type: str
+    severity: int
+    message: str | None
+    context: Mapping[str, Any]
+    options: tuple[str, ...]
+    recommendation: str
+    timeout_seconds: int
+    default_on_timeout: str | None
+    escalation_rule_id: str | None
+    status: str = "pending"
+    response: str | None = None
+    responded_by: str = "pending"
+    responded_at: datetime | None = None
+
+    @classmethod
+    def from_created(cls, change: InjectionCreated) -> PointRow:
+        """The row for a point the change feed reported."""
+        return cls(
+            point_id=change.point_id,
+            row_id=change.row_id,
+            created_at=change.timestamp,
+            session_id=change.session_id,
+            point_type=change.point_type,
+            severity=change.severity,
+            message=change.message,
+            context=change.context,
+            options=change.options,
+            recommendation=change.recommendation,
+            timeout_seconds=change.timeout_seconds,
+            default_on_timeout=change.default_on_timeout,
+            escalation_rule_id=change.escalation_rule_id,
+            status=change.status,
+        )
+
+    def resolved(self, change: InjectionResolved) -> PointRow:
+        """This row with the outcome the feed reported."""
+        return dataclasses.replace(
+            self,
+            status=change.status,
+            response=change.response,
+            responded_by=change.responded_by,
+            responded_at=change.responded_at,
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        """Nobody has answered, cancelled or timed it out yet."""
+        return self.status == "pending"
+
+    @property
+    def sort_key(self) -> tuple[int, datetime, int]:
+        """Most severe first, then oldest."""
+        return (-self.severity, self.created_at, self.row_id)
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the agent applies the default, or None when it waits for an answer."""
+        if self.default_on_timeout is None:
+            return None
+        return self.created_at + timedelta(seconds=self.timeout_seconds)
+
+    def seconds_left(self, now: datetime) -> float | None:
+        """Seconds until the default applies (negative once overdue), None without a default."""
+        deadline = self.deadline
+        return None if deadline is None else (deadline - now).total_seconds()
+
+    @property
+    def summary(self) -> str:
+        """What the point is about, for one line: the message, else the recommendation."""
+        return self.message or self.recommendation or self.point_type
+
+    @property
+    def takes_free_text(self) -> bool:
+        """Any answer fits: guidance and redirect points, and points without options."""
+        return self.point_type in FREE_TEXT_TYPES or not self.options
+
+    @property
+    def is_irreversible(self) -> bool:
+        """The context, rule or severity says approving it cannot be undone."""
+        flagged = any(_truthy(self.context.get(key)) for key in IRREVERSIBLE_KEYS)
+        reversible = self.context.get("is_reversible")
+        return (
+            flagged
+            or (reversible is not None and not _truthy(reversible))
+            or self.escalation_rule_id in IRREVERSIBLE_RULES
+        )
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A destructive or irreversible approval: every answer is confirmed first."""
+        return self.point_type == "approval" and (self.severity >= 4 or self.is_irreversible)
+
+    def option_number(self, answer: str) -> int | None:
+        """The 1-based number of `answer` among the options, if it is one."""
+        try:
+            return self.options.index(answer) + 1
+        except ValueError:
+            return None
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "y")
+    return bool(value)
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRow:
+    """One logged escalation as the feed pane shows it."""
+
+    row_id: int
+    timestamp: datetime
+    session_id: int
+    rule_id: str
+    severity: int
+    message: str
+    context: Mapping[str, Any]
+
+    @classmethod
+    def from_logged(cls, change: EscalationLogged) -> EscalationRow:
+        """The row for an escalation the change feed reported."""
+        return cls(
+            row_id=change.row_id,
+            timestamp=change.timestamp,
+            session_id=change.session_id,
+            rule_id=change.rule_id,
+            severity=change.severity,
+            message=change.message,
+            context=change.context_summary,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """The agent session shown in the status bar."""
+
+    session_id: int
+    status: str
+    running: bool
+
+
+async def recent_escalations(
+    db: Database, *, up_to: int, limit: int, clock: Clock
+) -> list[EscalationRow]:
+    """The newest `limit` escalations with id at most `up_to` (a feed cursor), newest first."""
+    async with db.read() as session:
+        result = await session.execute(q.RECENT_ESCALATIONS, {"up_to": up_to, "limit": limit})
+        found = list(result.mappings())
+    now = clock()
+    return [EscalationRow.from_logged(rows.escalation_logged(row, now)) for row in found]
+
+
+async def latest_session(db: Database) -> SessionInfo | None:
+    """The agent session with the highest id, if any."""
+    async with db.read() as session:
+        row = (await session.execute(q.LATEST_SESSION)).mappings().first()
+    if row is None:
+        return None
+    return SessionInfo(
+        session_id=int(row["id"]),
+        status=str(row["status"] or ""),
+        running=row["end_time"] is None,
+    )
+
+
+def format_age(seconds: float) -> str:
+    """A short duration: `45s`, `3m05s`, `2h04m`, `3d02h`."""
+    total = max(0, int(seconds))
+    if total < 60:
+        return f"{total}s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours:02d}h"
+
+
+def format_countdown(seconds: float) -> str:
+    """A countdown: `4:32`, `1:02:03`."""
+    total = max(0, int(seconds + 0.999))
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes}:{secs:02d}"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"

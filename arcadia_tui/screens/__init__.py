@@ -1,0 +1,1 @@
+"""Screens of the supervision TUI: one per view, plus modal dialogs."""

@@ -1,0 +1,1 @@
+"""Widgets of the supervision TUI, one pane per module."""

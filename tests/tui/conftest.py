@@ -1,0 +1,116 @@
+"""Fixtures for Pilot tests: the app as the CLI builds it, a fixed clock, a fast poll, 120x40."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from arcadia_core.clock import fixed_clock
+from arcadia_core.config import Settings
+from arcadia_core.db import Database
+from arcadia_core.managers.human_interface import HumanInterface
+from arcadia_tui.app import ArcadiaApp, build_app
+from arcadia_tui.sample import SAMPLE_NOW
+from arcadia_tui.screens.live import LiveScreen
+
+SIZE = (120, 40)
+USER = "alice"
+
+
+@dataclass
+class Recorder:
+    """What the app told the person: notifications and bells."""
+
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    bells: int = 0
+
+    def notify(self, message: str, **options: Any) -> None:
+        self.notifications.append({"message": message, **options})
+
+    def bell(self) -> None:
+        self.bells += 1
+
+
+@pytest.fixture
+def settings(project_dir: Path) -> Settings:
+    """Settings with a fast poll and a known user."""
+    return Settings(project_dir=project_dir, poll_interval=0.02, user=USER)
+
+
+@pytest.fixture
+def make_app(db: Database, settings: Settings) -> Callable[..., tuple[ArcadiaApp, Recorder]]:
+    """Build the app through the CLI's factory, with a fixed clock and a recorder."""
+
+    def make(**overrides: Any) -> tuple[ArcadiaApp, Recorder]:
+        chosen = dataclasses.replace(settings, **overrides)
+        app = build_app(chosen, db, clock=fixed_clock(SAMPLE_NOW), display_tz=UTC)
+        recorder = Recorder()
+        original_notify = app.notify
+
+        def notify(message: str, **options: Any) -> None:
+            recorder.notify(message, **options)
+            original_notify(message, **options)
+
+        app.notify = notify  # type: ignore[method-assign]
+        app.bell = recorder.bell  # type: ignore[method-assign]
+        return app, recorder
+
+    return make
+
+
+@pytest.fixture
+def interface(db: Database) -> HumanInterface:
+    """Another party's handle on the same database (the agent, or a second supervisor)."""
+    return HumanInterface(db, 7, clock=fixed_clock(SAMPLE_NOW), user="bob")
+
+
+async def wait_until(
+    pilot: Pilot[Any], predicate: Callable[[], object], timeout: float = 10, what: str = ""
+) -> None:
+    """Let the app run until `predicate()` is true (fails after `timeout` seconds)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await pilot.pause(0.02)
+
+
+async def live_screen(pilot: Pilot[Any]) -> LiveScreen:
+    """The Live screen, once its first poll is on screen."""
+    screen = pilot.app.screen
+    assert isinstance(screen, LiveScreen)
+    await asyncio.wait_for(screen.loaded.wait(), timeout=10)
+    await pilot.pause()
+    return screen
+
+
+def rendered_text(widget: Widget) -> str:
+    """What the widget shows, as plain text lines."""
+    width, height = widget.size
+    strips = widget.render_lines(Region(0, 0, width, height))
+    return "\n".join(strip.text for strip in strips)
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace (wrapping included) made one space."""
+    return " ".join(text.split())
+
+
+def plain(renderable: Any, width: int = 100) -> str:
+    """A Rich renderable rendered to plain text."""
+    console = Console(width=width, record=True, color_system=None, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
