@@ -24,10 +24,11 @@ import os
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Table, create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -54,6 +55,8 @@ DEFAULT_POLL_INTERVAL = 0.1
 DEFAULT_BATCH_LIMIT = 500
 READ_BUSY_TIMEOUT_MS = 250
 _ID_CHUNK = 500
+
+T = TypeVar("T")
 
 # Tables only ever appended to, with the record each new row becomes.
 _APPEND_ONLY: tuple[tuple[Table, Callable[[RowData, datetime], Change]], ...] = (
@@ -375,6 +378,10 @@ class ChangeFeed:
         self._polled = False
         self._lost_reason: str | None = None
         self._lock = asyncio.Lock()
+        # Every use of the connection runs on this one thread, in submission order: a poll that
+        # outlives a cancelled caller still finishes before `close()` touches the connection.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arcadia-feed")
+        self._closed = False
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -392,12 +399,15 @@ class ChangeFeed:
             raise RuntimeError("start the feed first")
         self._reader.raw.set_trace_callback(callback)
 
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
+
     async def start(self) -> None:
         """Open the connection and take the start position (idempotent)."""
         async with self._lock:
             if self._started:
                 return
-            replayed = await asyncio.to_thread(self._reader.open, self.replay_pending)
+            replayed = await self._run(self._reader.open, self.replay_pending)
             self._queue.extend(replayed)
             self._started = True
 
@@ -410,7 +420,7 @@ class ChangeFeed:
             changes: list[Change] = list(self._queue)
             self._queue.clear()
             try:
-                changes.extend(await asyncio.to_thread(self._reader.poll))
+                changes.extend(await self._run(self._reader.poll))
             except _Transient as error:
                 if self.health == "live":
                     self.health = "stale"
@@ -419,7 +429,7 @@ class ChangeFeed:
             except _Lost as error:
                 self._lost_reason = str(error)
                 self.health = "lost"
-                await asyncio.to_thread(self._reader.close)
+                await self._run(self._reader.close)
                 changes.append(FeedLost(reason=str(error), at=self.clock()))
                 return changes
             if self.health == "stale":
@@ -432,7 +442,13 @@ class ChangeFeed:
         async with self._lock:
             if self._lost_reason is None:
                 self._lost_reason = "the feed was closed"
-            await asyncio.to_thread(self._reader.close)
+            if self._closed:
+                return
+            self._closed = True
+            try:
+                await self._run(self._reader.close)
+            finally:
+                self._thread.shutdown(wait=False)
 
     async def __aenter__(self) -> ChangeFeed:
         await self.start()

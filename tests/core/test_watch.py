@@ -465,3 +465,17 @@ async def test_arcadia_watch_human_lines_show_escapes_as_symbols(
     assert "INJ-1-esc" in text and "pending" in text
     assert "\x1b" not in text and "\x07" not in text
     assert "␛[2J␇" in text
+
+
+async def test_closing_while_a_poll_is_cancelled_waits_for_the_poll(db: Database) -> None:
+    feed = ChangeFeed(db)
+    await feed.start()
+    await add_point(db, point_id="INJ-1-cancelled")
+    for _ in range(20):
+        task = asyncio.create_task(feed.poll())
+        await asyncio.sleep(0)
+        task.cancel()
+    await feed.close()
+    await feed.close()
+    with pytest.raises(DatabaseError, match="closed"):
+        await feed.poll()
