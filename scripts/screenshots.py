@@ -72,7 +72,8 @@ async def shoot(name: str, scene: Callable[[Database], Awaitable[None]], action:
                 screen = pilot.app.screen
                 assert isinstance(screen, LiveScreen)
                 await asyncio.wait_for(screen.loaded.wait(), timeout=10)
-                await pilot.pause()
+                while screen.queue.row_count and screen.detail.point is None:
+                    await pilot.pause(0.01)
                 await action(pilot)
                 await pilot.pause(0.2)
                 svg = app.export_screenshot(title="arcadia — Live view")

@@ -67,5 +67,7 @@ async def loaded(pilot: Pilot[Any]) -> LiveScreen:
     screen = pilot.app.screen
     assert isinstance(screen, LiveScreen)
     await asyncio.wait_for(screen.loaded.wait(), timeout=10)
+    while screen.queue.row_count and screen.detail.point is None:
+        await pilot.pause(0.01)
     await pilot.pause()
     return screen

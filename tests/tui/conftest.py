@@ -93,7 +93,7 @@ async def live_screen(pilot: Pilot[Any]) -> LiveScreen:
     screen = pilot.app.screen
     assert isinstance(screen, LiveScreen)
     await asyncio.wait_for(screen.loaded.wait(), timeout=10)
-    await pilot.pause()
+    await wait_until(pilot, lambda: screen.detail.point is not None or not screen.queue.row_count)
     return screen
 
 
@@ -107,6 +107,26 @@ def rendered_text(widget: Widget) -> str:
 def flat(text: str) -> str:
     """Text with every run of whitespace (wrapping included) made one space."""
     return " ".join(text.split())
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace, so that wrapping does not matter."""
+    return "".join(text.split())
+
+
+async def wait_for_text(pilot: Pilot[Any], widget: Widget, *texts: str) -> str:
+    """Let the app run until the widget shows every one of `texts` (whitespace ignored).
+
+    Content changes are laid out on a later refresh, so what a widget shows is awaited, not
+    read once. Returns what it shows.
+    """
+    wanted = [squash(text) for text in texts]
+    await wait_until(
+        pilot,
+        lambda: all(text in squash(rendered_text(widget)) for text in wanted),
+        what=f"{widget} to show {texts}",
+    )
+    return rendered_text(widget)
 
 
 def plain(renderable: Any, width: int = 100) -> str:

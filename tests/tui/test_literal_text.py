@@ -28,7 +28,15 @@ from arcadia_tui.screens.answer import question_text
 from arcadia_tui.widgets.escalation_feed import escalation_context
 from arcadia_tui.widgets.point_detail import outcome_text, point_view
 
-from .conftest import SIZE, live_screen, plain, rendered_text, wait_until
+from .conftest import (
+    SIZE,
+    live_screen,
+    plain,
+    rendered_text,
+    squash,
+    wait_for_text,
+    wait_until,
+)
 
 HOSTILE = [
     "[bold]bold?[/bold]",
@@ -47,11 +55,6 @@ HOSTILE = [
     "line one\nline two\r\nline three",
 ]
 STUB_APP: Any = SimpleNamespace(theme_variables={})
-
-
-def squash(text: str) -> str:
-    """Text without any whitespace, so wrapping does not matter."""
-    return "".join(text.split())
 
 
 def shown(value: str, *, one_line: bool = True) -> str:
@@ -190,11 +193,11 @@ async def show_hostile(project_dir: Path, text: str) -> None:
             await wait_until(pilot, lambda: point_id in screen.queue.points)
             escalations = screen.query_one("#escalation-table", DataTable)
             await wait_until(pilot, lambda: escalations.row_count == 1)
-            await pilot.pause()
+            await wait_until(pilot, lambda: screen.detail.point is not None)
             assert app.screen is screen and app.is_running
-            detail = rendered_text(screen.query_one("#point-detail-body"))
+            body = screen.query_one("#point-detail-body")
+            detail = await wait_for_text(pilot, body, printable(text[:200]))
             assert_inert(detail)
-            assert_literal(detail, text[:200], one_line=False)
             for widget in (screen.queue, escalations, screen.query_one("#escalation-context")):
                 assert_inert(rendered_text(widget))
             summary = screen.queue.get_cell(point_id, "summary")

@@ -19,7 +19,7 @@ from arcadia_tui.screens.answer import AnswerModal
 from arcadia_tui.screens.confirm import ConfirmModal
 from arcadia_tui.widgets.pending_queue import PendingQueue
 
-from .conftest import SIZE, USER, flat, live_screen, rendered_text, wait_until
+from .conftest import SIZE, USER, live_screen, wait_for_text, wait_until
 
 BY = f"tui:{USER}"
 
@@ -90,14 +90,12 @@ async def test_a_point_inserted_by_another_process_appears(
         stdout, _ = await asyncio.wait_for(process.communicate(), timeout=30)
         point_id = stdout.decode().strip()
         await wait_until(pilot, lambda: point_id in screen.queue.points, what="the new point")
-        await pilot.pause()
+        await wait_until(pilot, lambda: screen.detail.point is not None, what="the detail")
         assert screen.sub_title == "Live · 1 pending"
         assert recorder.bells == 1
         [notice] = [n for n in recorder.notifications if point_id in n["message"]]
         assert notice["markup"] is False and "Keep the legacy endpoint?" in notice["message"]
-        assert "Keep the legacy endpoint?" in flat(
-            rendered_text(screen.query_one("#point-detail-body"))
-        )
+        await wait_for_text(pilot, screen.query_one("#point-detail-body"), "Keep the legacy")
 
 
 async def test_a_digit_answers_with_that_option(db: Database, make_app: Any) -> None:
@@ -214,9 +212,13 @@ async def test_an_answer_that_lost_the_race_shows_the_real_outcome(
         await interface.answer_async(review.point_id, "Needs changes", by="cli:bob")
         await pilot.press("1")
         await wait_until(pilot, lambda: screen.detail.note is not None, what="the conflict note")
-        shown = flat(rendered_text(screen.query_one("#point-detail-body")))
-        assert "already answered by cli:bob" in shown
-        assert "Answered by cli:bob" in shown and "Needs changes" in shown
+        await wait_for_text(
+            pilot,
+            screen.query_one("#point-detail-body"),
+            "already answered by cli:bob",
+            "Answered by cli:bob",
+            "Needs changes",
+        )
         assert any(n["severity"] == "warning" for n in recorder.notifications)
         assert (await stored(db, review.point_id)).response == "Needs changes"
 
@@ -285,14 +287,15 @@ async def test_a_point_that_times_out_while_selected_shows_the_outcome(
         )
         await wait_until(pilot, lambda: screen.queue.row_count == 1)
         [point_id] = screen.queue.points
+        await wait_until(pilot, lambda: screen.detail.point is not None, what="the detail")
         assert screen.detail.point is not None and screen.detail.point.point_id == point_id
         moments.append(SAMPLE_NOW + timedelta(seconds=31))
         response = await asyncio.wait_for(waiting, timeout=10)
         assert response.responded_by == "timeout_default"
         await wait_until(pilot, lambda: not screen.detail.point.is_pending, what="the timeout")
-        shown = flat(rendered_text(screen.query_one("#point-detail-body")))
-        assert "Timed out" in shown and "Deny" in shown
-        assert "timed out" in rendered_text(screen.queue)
+        body = screen.query_one("#point-detail-body")
+        await wait_for_text(pilot, body, "Timed out", "the agent got the default Deny")
+        await wait_for_text(pilot, screen.queue, "timed out")
         assert screen.sub_title == "Live · nothing pending"
         await pilot.press("1")
         await pilot.pause()
