@@ -133,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             for row in result.rows
         ],
     )
+    print(
+        "  ratio = value / baseline, both measured in this run: for times and memory below 1 is"
+        " better,\n  for rates above 1 is better."
+    )
     total = time.perf_counter() - started
     print(f"\nTotal {total:.0f} s; load average now {machine.load_average()}")
     if skipped:
