@@ -46,8 +46,13 @@ from arcadia_tui.polling import (
     latest_session,
     recent_escalations,
 )
-from arcadia_tui.screens.answer import AnswerModal, question_text
-from arcadia_tui.screens.confirm import ConfirmModal
+from arcadia_tui.screens.answer import AnswerModal
+from arcadia_tui.screens.confirm import (
+    ConfirmModal,
+    cancel_body,
+    free_text_body,
+    irreversible_body,
+)
 from arcadia_tui.widgets.escalation_feed import EscalationFeed
 from arcadia_tui.widgets.pending_queue import PendingQueue, outcome_label
 from arcadia_tui.widgets.point_detail import PointDetail
@@ -431,9 +436,7 @@ class LiveScreen(Screen[None]):
         if point.takes_free_text or text in point.options:
             self.answer(point, text, free_text=True)
             return
-        body = question_text(point)
-        body.append("\n\nIt expects one of its options. Send this instead?\n\n", style="bold")
-        body.append_text(literal(text, "bold", max_chars=600))
+        body = free_text_body(point, text)
 
         def send_if_confirmed(confirmed: bool | None) -> None:
             if confirmed:
@@ -449,10 +452,7 @@ class LiveScreen(Screen[None]):
         """Send `answer`, asking first when the point is an irreversible approval."""
         free_text = free_text or answer not in point.options
         if point.needs_confirmation and not confirmed:
-            body = question_text(point)
-            body.append("\n\nSend the answer ", style="bold")
-            body.append_text(literal(answer, "bold reverse", one_line=True, max_chars=300))
-            body.append(" to the agent? It cannot be taken back.", style="bold")
+            body = irreversible_body(point, answer)
 
             def send_if_confirmed(confirmed: bool | None) -> None:
                 if confirmed:
@@ -469,11 +469,7 @@ class LiveScreen(Screen[None]):
         point = self._answerable()
         if point is None:
             return
-        body = question_text(point)
-        fallback = point.default_on_timeout or point.recommendation
-        body.append("\n\nCancel it? The agent stops waiting and gets ", style="bold")
-        body.append_text(literal(fallback or "nothing", "bold", one_line=True, max_chars=200))
-        body.append(".", style="bold")
+        body = cancel_body(point)
 
         def cancel_if_confirmed(confirmed: bool | None) -> None:
             if confirmed:

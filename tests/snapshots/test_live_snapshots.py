@@ -65,7 +65,7 @@ class TestLiveView:
             app,
             terminal_size=SIZE,
             run_before=partial(select_type, "guidance"),
-            press=["f", *"Mock the payment API"],
+            press=["f", *"Mock the API"],
         )
 
     def test_irreversible_approval_confirmation(

@@ -138,11 +138,11 @@ async def test_free_text_answers_a_guidance_point(db: Database, make_app: Any) -
         await select(pilot, screen.queue, guidance.point_id)
         await pilot.press("f")
         await wait_until(pilot, lambda: isinstance(app.screen, AnswerModal))
-        await pilot.press(*"Mock the payment API")
+        await pilot.press(*"Mock it")
         await pilot.press("enter")
         await wait_until(pilot, lambda: guidance.point_id not in screen.queue.points)
         point = await stored(db, guidance.point_id)
-        assert (point.response, point.responded_by) == ("Mock the payment API", BY)
+        assert (point.response, point.responded_by) == ("Mock it", BY)
 
 
 async def test_free_text_on_a_decision_asks_for_confirmation(db: Database, make_app: Any) -> None:
