@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -76,6 +77,11 @@ def run_command(args: argparse.Namespace) -> int:
         return fail(error.message)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`arcadia pending | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def main(argv: Sequence[str] | None = None, extra_modules: Sequence[Any] = ()) -> int:

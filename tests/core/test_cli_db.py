@@ -54,3 +54,17 @@ def test_bad_arguments_exit_2_without_traceback() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "invalid choice" in result.stderr
+
+
+def test_output_into_a_closed_pipe_stops_quietly(db: object, project_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "arcadia_tui.cli", "db", "info", "--project-dir", str(project_dir)]
+    producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert producer.stdout is not None
+    producer.stdout.read(10)
+    producer.stdout.close()
+    _, stderr = producer.communicate(timeout=30)
+    assert b"Traceback" not in stderr
+    assert producer.returncode == 0
