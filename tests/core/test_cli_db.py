@@ -57,14 +57,17 @@ def test_bad_arguments_exit_2_without_traceback() -> None:
 
 
 def test_output_into_a_closed_pipe_stops_quietly(db: object, project_dir: Path) -> None:
+    """`arcadia db info | head -1`: the reader is gone before the command writes."""
+    import os
     import subprocess
     import sys
 
+    read_end, write_end = os.pipe()
+    os.close(read_end)
     command = [sys.executable, "-m", "arcadia_tui.cli", "db", "info", "--project-dir", str(project_dir)]
-    producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert producer.stdout is not None
-    producer.stdout.read(10)
-    producer.stdout.close()
-    _, stderr = producer.communicate(timeout=30)
-    assert b"Traceback" not in stderr
-    assert producer.returncode == 0
+    try:
+        result = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, timeout=30)
+    finally:
+        os.close(write_end)
+    assert b"Traceback" not in result.stderr, result.stderr.decode()
+    assert result.returncode == 0
