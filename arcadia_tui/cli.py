@@ -61,8 +61,9 @@ async def _run_tui(settings: Any) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     import arcadia_tui.cli as this
+    from arcadia_tui import demo
 
-    parser = build_parser(extra_modules=[this])
+    parser = build_parser(extra_modules=[this, demo])
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(arguments)
     if args.command is None:
