@@ -334,9 +334,13 @@ class EscalationEngine:
     async def escalate_and_wait_async(
         self, result: EscalationResult, poll_interval: float = 0.1
     ) -> InjectionResponse:
-        """Open an injection point for a fired rule and wait for its outcome."""
+        """Open an injection point for a fired rule and wait for its outcome.
+
+        Cancelling the wait withdraws the point (status cancelled, by `agent`), as
+        `HumanInterface.request_input` does.
+        """
         point = await self.escalate_async(result)
-        return await self._human(poll_interval).wait_for_response_async(point.point_id)
+        return await self._human(poll_interval).wait_as_asker_async(point.point_id)
 
     # -- history -----------------------------------------------------------------------------
 

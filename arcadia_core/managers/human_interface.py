@@ -203,12 +203,16 @@ class HumanInterface:
             severity,
             escalation_rule_id,
         )
+        return await self.wait_as_asker_async(point.point_id)
+
+    async def wait_as_asker_async(self, point_id: str) -> InjectionResponse:
+        """Wait like the agent that asked: if this wait is cancelled, withdraw the point."""
         try:
-            return await self.wait_for_response_async(point.point_id)
+            return await self.wait_for_response_async(point_id)
         except asyncio.CancelledError:
             # Nobody waits for this point any more; withdraw it unless it was just resolved.
             await asyncio.shield(
-                self._resolve(point.point_id, CANCELLED, AGENT_WITHDREW, None, set_response=False)
+                self._resolve(point_id, CANCELLED, AGENT_WITHDREW, None, set_response=False)
             )
             raise
 

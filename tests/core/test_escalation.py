@@ -331,6 +331,26 @@ async def test_escalate_opens_an_injection_point_from_the_rule(
     assert len(await HumanInterface(db).get_pending_async()) == 1
 
 
+async def test_an_interrupted_escalation_wait_withdraws_its_point(
+    engine: EscalationEngine, db: Database
+) -> None:
+    result = await engine.evaluate_async(EscalationContext(is_irreversible=True, action="drop db"))
+    assert isinstance(result, EscalationResult)
+    waiting = asyncio.create_task(engine.escalate_and_wait_async(result, poll_interval=0.01))
+    human = HumanInterface(db)
+    for _ in range(200):
+        pending = await human.get_pending_async()
+        if pending:
+            break
+        await asyncio.sleep(0.01)
+    [point] = pending
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    stored = await human.get_point_async(point.point_id)
+    assert (stored.status, stored.responded_by) == ("cancelled", "agent")
+
+
 def test_should_escalate_uses_builtins_only_and_logs_nothing() -> None:
     result = should_escalate(EscalationContext(error_count=4, error_message="ENOSPC"))
     assert result is not None and result.rule.rule_id == "repeated_errors"
