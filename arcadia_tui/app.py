@@ -14,7 +14,10 @@ from textual.screen import Screen
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.config import Settings
 from arcadia_core.db import Database
-from arcadia_tui.commands import ViewCommands
+from arcadia_tui.changes import ChangeHub
+from arcadia_tui.commands import AREA_COMMANDS, AppCommands, ViewCommands
+from arcadia_tui.screens.autonomy import AutonomyScreen
+from arcadia_tui.screens.help import HelpScreen
 from arcadia_tui.screens.live import LiveScreen
 
 
@@ -36,6 +39,13 @@ class View:
 
 VIEWS: tuple[View, ...] = (
     View("live", "Live", "f2", LiveScreen, "Pending questions and the escalation feed"),
+    View(
+        "autonomy",
+        "Autonomy",
+        "f3",
+        AutonomyScreen,
+        "Level, thresholds, per-tool overrides, level history and recent decisions",
+    ),
 )
 """Every view, in menu order. A new view adds its entry here (F3 and up are free)."""
 
@@ -47,7 +57,7 @@ def _view_binding(view: View) -> Binding:
         view.title,
         tooltip=f"Open the {view.title} view",
         id=f"view.{view.name}",
-        show=len(VIEWS) > 1,
+        show=False,
     )
 
 
@@ -56,13 +66,30 @@ class ArcadiaApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "Arcadia"
-    COMMANDS = App.COMMANDS | {ViewCommands}
+    COMMANDS = App.COMMANDS | {ViewCommands, AppCommands, *AREA_COMMANDS}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         view.name: view.screen for view in VIEWS
     }
     DEFAULT_MODE = VIEWS[0].name
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Leave Arcadia (the agent keeps running)", id="quit"),
+        Binding("f1", "help", "Help", tooltip="List the keys of this view", id="help"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            show=False,
+            tooltip="List the keys of this view",
+            id="help-question-mark",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_dark",
+            "Light/dark",
+            show=False,
+            tooltip="Switch between the light and the dark theme",
+            id="theme",
+        ),
         *(_view_binding(view) for view in VIEWS),
     ]
 
@@ -84,6 +111,8 @@ class ArcadiaApp(App[int]):
         """Time zone for displayed times (None: the local one)."""
         self._database = database
         self._close_database = database is None if close_database is None else close_database
+        self.changes = ChangeHub(self)
+        """The change feed every view follows."""
 
     @property
     def database(self) -> Database:
@@ -95,6 +124,15 @@ class ArcadiaApp(App[int]):
     async def on_load(self) -> None:
         if self._database is None:
             self._database = await Database.open(self.settings.project_dir, create=False)
+
+    def on_mount(self) -> None:
+        self.run_worker(self.changes.run(), group="change-feed", exit_on_error=False)
+
+    def action_help(self) -> None:
+        """Show the keys of the current view."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
 
     async def on_unmount(self) -> None:
         if self._close_database and self._database is not None:

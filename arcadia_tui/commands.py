@@ -1,10 +1,12 @@
-"""Command palette providers: "area: verb" commands for the views and the Live view."""
+"""Command palette providers: "area: verb" commands for the app, the views and the Live view."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
@@ -62,6 +64,131 @@ class ViewCommands(Provider):
     async def search(self, query: str) -> Hits:
         async for hit in _search(self.matcher(query), self._commands()):
             yield hit
+
+
+class CommandList(Provider):
+    """A provider whose commands come from `_commands`: discovered, and searched fuzzily."""
+
+    def _commands(self) -> Iterator[Command]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        async for hit in _discover(self._commands()):
+            yield hit
+
+    async def search(self, query: str) -> Hits:
+        async for hit in _search(self.matcher(query), self._commands()):
+            yield hit
+
+
+class AppCommands(CommandList):
+    """The app's own: help and the theme."""
+
+    def _commands(self) -> Iterator[Command]:
+        app = self.app
+        yield (
+            "app: show the keys of this view",
+            "The help screen for the current view (F1 or ?)",
+            app.action_help,  # type: ignore[attr-defined]
+        )
+        yield (
+            "app: switch light/dark theme",
+            f"Now {app.theme} (ctrl+t)",
+            app.action_toggle_dark,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AreaCommand:
+    """A command that opens a view and runs one of its actions."""
+
+    title: str
+    help: str
+    view: str
+    action: str
+    args: tuple[Any, ...] = ()
+
+
+async def run_in_view(app: Any, command: AreaCommand) -> None:
+    """Open the command's view, wait for what it shows, then run the action there."""
+    await app.switch_mode(command.view)
+    screen = app.screen_stack[0]
+    loaded: asyncio.Event | None = getattr(screen, "loaded", None)
+    if loaded is not None:
+        await loaded.wait()
+    getattr(screen, command.action)(*command.args)
+
+
+class AreaCommands(CommandList):
+    """The commands of one view's area, usable from anywhere."""
+
+    COMMAND_LIST: ClassVar[tuple[AreaCommand, ...]] = ()
+
+    def _commands(self) -> Iterator[Command]:
+        for command in self.COMMAND_LIST:
+            yield command.title, command.help, partial(run_in_view, self.app, command)
+
+
+class AutonomyCommands(AreaCommands):
+    """Level, thresholds, overrides and the decision filter."""
+
+    COMMAND_LIST = (
+        AreaCommand(
+            "autonomy: set level",
+            "Choose a level, see its effect first (l)",
+            "autonomy",
+            "action_set_level",
+        ),
+        AreaCommand(
+            "autonomy: raise level",
+            "One level up, after a preview (+)",
+            "autonomy",
+            "action_raise_level",
+        ),
+        AreaCommand(
+            "autonomy: lower level",
+            "One level down, after a preview (-)",
+            "autonomy",
+            "action_lower_level",
+        ),
+        AreaCommand(
+            "autonomy: edit thresholds and bounds",
+            "Confidence, streaks, bounds, auto-adjust (t)",
+            "autonomy",
+            "action_thresholds",
+        ),
+        AreaCommand(
+            "autonomy: set a per-tool override",
+            "The level one tool requires (o)",
+            "autonomy",
+            "action_tool_level",
+        ),
+        AreaCommand(
+            "autonomy: show denied decisions",
+            "Only the checks that were refused",
+            "autonomy",
+            "set_outcome_filter",
+            (False,),
+        ),
+        AreaCommand(
+            "autonomy: show allowed decisions",
+            "Only the checks that went through",
+            "autonomy",
+            "set_outcome_filter",
+            (True,),
+        ),
+        AreaCommand(
+            "autonomy: show all decisions",
+            "Every recent check",
+            "autonomy",
+            "set_outcome_filter",
+            (None,),
+        ),
+    )
+
+
+AREA_COMMANDS: tuple[type[AreaCommands], ...] = (AutonomyCommands,)
+"""Every view area's provider (the app registers them all)."""
 
 
 class LiveCommands(Provider):

@@ -12,7 +12,9 @@ once one is stored it wins, so the supervisor's choice survives an agent restart
 
 Every level change (automatic, `set_level`, `set_tool_level`, `configure`) is appended to
 `level_changes` in the metrics row as `{timestamp, from_level, to_level, reason, by}`, plus
-`tool` for a per-tool override (a None level there means "no override").
+`tool` for a per-tool override (a None level there means "no override"). A `configure` that
+changes thresholds or bounds appends one more entry, with the level unchanged and `settings`
+mapping each changed name to `[before, after]`.
 
 Method forms: ArcadiaForge's plain methods (`check_action`, `record_outcome`, `set_level`,
 `get_effective_level`, `get_status`, `get_decision_history`, `reset_metrics`,
@@ -41,6 +43,7 @@ from arcadia_core.managers.autonomy_policy import (
     PerformanceMetrics,
     adjusted_level,
     base_tool_name,
+    changed_settings,
     clamp_level,
     decide,
     effective_level,
@@ -332,6 +335,7 @@ class AutonomyManager:
         async with self.db.transaction() as session:
             config_row, metrics_row = await self._rows(session)
             config = config_from_row(config_row)
+            before = config_from_row(config_row)
             if min_level is not None:
                 config.min_level = AutonomyLevel.parse(min_level)
             if max_level is not None:
@@ -350,6 +354,11 @@ class AutonomyManager:
             config.validate()
             reason = f"moved inside the bounds {int(config.min_level)}..{int(config.max_level)}"
             await self._store(session, config_row, metrics_row, config, by, reason, now)
+            changes = changed_settings(before, config)
+            if changes:
+                metrics = metrics_from_row(metrics_row)
+                metrics.record_settings_change(config.level, changes, by=by, timestamp=now)
+                _write_metrics(metrics_row, metrics, now)
         return config
 
     async def apply_config_async(

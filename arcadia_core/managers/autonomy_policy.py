@@ -234,6 +234,29 @@ class PerformanceMetrics:
         self.level_changes.append(entry)
         del self.level_changes[: max(0, len(self.level_changes) - MAX_LEVEL_CHANGES)]
 
+    def record_settings_change(
+        self,
+        level: int,
+        changes: dict[str, tuple[Any, Any]],
+        *,
+        by: str = "agent",
+        timestamp: datetime | None = None,
+    ) -> None:
+        """Append a change of thresholds or bounds (`changes`: name -> (before, after))."""
+        self.level_changes.append(
+            {
+                "timestamp": (timestamp or utc_now()).isoformat(),
+                "from_level": int(level),
+                "to_level": int(level),
+                "reason": ", ".join(
+                    f"{name} {old} -> {new}" for name, (old, new) in changes.items()
+                ),
+                "by": by,
+                "settings": {name: [old, new] for name, (old, new) in changes.items()},
+            }
+        )
+        del self.level_changes[: max(0, len(self.level_changes) - MAX_LEVEL_CHANGES)]
+
     def to_dict(self) -> dict[str, Any]:
         """The four counters and both lists."""
         return {
@@ -291,6 +314,29 @@ class AutonomyDecision:
             "timestamp": self.timestamp,
             "confidence": self.confidence,
         }
+
+
+SETTING_NAMES = (
+    "min_level",
+    "max_level",
+    "confidence_threshold",
+    "error_demotion_count",
+    "success_promotion_count",
+    "auto_adjust",
+)
+"""The settings besides the level and the per-tool overrides."""
+
+
+def changed_settings(before: AutonomyConfig, after: AutonomyConfig) -> dict[str, tuple[Any, Any]]:
+    """The settings (of `SETTING_NAMES`) that differ, as name -> (before, after)."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in SETTING_NAMES:
+        old, new = getattr(before, name), getattr(after, name)
+        if old != new:
+            if isinstance(old, AutonomyLevel):
+                old, new = int(old), int(new)
+            changes[name] = (old, new)
+    return changes
 
 
 def effective_level(config: AutonomyConfig, confidence: float | None = None) -> AutonomyLevel:

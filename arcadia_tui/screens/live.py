@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,6 @@ from textual.worker import Worker, WorkerState
 from arcadia_core.errors import ArcadiaError, Conflict
 from arcadia_core.managers.human_interface import HumanInterface
 from arcadia_core.watch import (
-    ChangeFeed,
     EscalationLogged,
     FeedLost,
     FeedRecovered,
@@ -57,19 +55,11 @@ from arcadia_tui.widgets.escalation_feed import EscalationFeed
 from arcadia_tui.widgets.pending_queue import PendingQueue, outcome_label
 from arcadia_tui.widgets.point_detail import PointDetail
 from arcadia_tui.widgets.status_bar import StatusBar
+from arcadia_tui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:
     from arcadia_tui.app import ArcadiaApp
 
-LIVE_KINDS = frozenset(
-    {
-        InjectionCreated.kind,
-        InjectionResolved.kind,
-        EscalationLogged.kind,
-        SessionStarted.kind,
-        SessionEnded.kind,
-    }
-)
 RECENT_ESCALATIONS = 100
 
 
@@ -127,8 +117,10 @@ class LiveScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._wake = asyncio.Event()
         self._interface: HumanInterface | None = None
+        self._held: list[ChangesArrived] = []
+        self._history_shown = False
+        self._first_batch_shown = False
         self.loaded = asyncio.Event()
         """Set once the first poll (the pending set and recent escalations) is on screen."""
 
@@ -140,6 +132,7 @@ class LiveScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.arcadia
         yield Header()
+        yield ViewBar("live", show_health=False, id="view-bar")
         yield StatusBar(id="status-bar")
         with Horizontal(id="live-main"):
             yield PendingQueue(clock=app.clock, id="pending-queue")
@@ -190,37 +183,16 @@ class LiveScreen(Screen[None]):
 
     @work(exclusive=True, group="live-feed", exit_on_error=False)
     async def follow_changes(self) -> None:
-        """Poll the change feed for the life of the screen (paused while a dialog is open)."""
+        """Subscribe to the app's change feed and show the escalations logged before it."""
         app = self.arcadia
-        feed = ChangeFeed(
+        cursors = await app.changes.subscribe(self)
+        history = await recent_escalations(
             app.database,
-            poll_interval=app.settings.poll_interval,
-            replay_pending=True,
-            kinds=LIVE_KINDS,
+            up_to=cursors.get("escalation_logs", 0),
+            limit=RECENT_ESCALATIONS,
             clock=app.clock,
         )
-        try:
-            await feed.start()
-            history = await recent_escalations(
-                app.database,
-                up_to=feed.cursors.get("escalation_logs", 0),
-                limit=RECENT_ESCALATIONS,
-                clock=app.clock,
-            )
-            self.post_message(EscalationsLoaded(tuple(history)))
-            while True:
-                # Paused while a dialog is open over this screen (not while another view shows).
-                if self.app.screen is self or self not in self.app.screen_stack:
-                    changes = await feed.poll()
-                    if changes or not self.loaded.is_set():
-                        self.post_message(ChangesArrived(tuple(changes)))
-                    if feed.health == "lost":
-                        return
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), app.settings.poll_interval)
-        finally:
-            await feed.close()
+        self.post_message(EscalationsLoaded(tuple(history)))
 
     @work(exclusive=True, group="live-session", exit_on_error=False)
     async def load_session(self) -> None:
@@ -251,7 +223,7 @@ class LiveScreen(Screen[None]):
 
     def refresh_now(self) -> None:
         """Poll the feed now instead of at the next interval."""
-        self._wake.set()
+        self.arcadia.changes.wake()
 
     @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:
@@ -265,8 +237,29 @@ class LiveScreen(Screen[None]):
 
     # -- applying what workers found ----------------------------------------------------------
 
+    @property
+    def covered(self) -> bool:
+        """A dialog is open over this screen."""
+        return self.app.screen is not self and self in self.app.screen_stack
+
     @on(ChangesArrived)
+    def receive_changes(self, message: ChangesArrived) -> None:
+        # Held while a dialog is open over this screen, so what the dialog shows stays put.
+        if self.covered:
+            self._held.append(message)
+        else:
+            self.apply_changes(message)
+
+    def on_screen_resume(self) -> None:
+        held, self._held = self._held, []
+        for message in held:
+            self.apply_changes(message)
+
+    def on_unmount(self) -> None:
+        self.arcadia.changes.unsubscribe(self)
+
     def apply_changes(self, message: ChangesArrived) -> None:
+        """Show what one batch of the change feed found."""
         new_points: list[PointRow] = []
         created: list[PointRow] = []
         for change in message.changes:
@@ -292,7 +285,12 @@ class LiveScreen(Screen[None]):
         if self.query_one(StatusBar).health == "starting":
             self.query_one(StatusBar).health = "live"
         self.pending_count = self.queue.pending_count
-        self.loaded.set()
+        self._first_batch_shown = True
+        self._check_loaded()
+
+    def _check_loaded(self) -> None:
+        if self._first_batch_shown and self._history_shown:
+            self.loaded.set()
 
     def _flush(self, created: list[PointRow]) -> None:
         if created:
@@ -344,6 +342,8 @@ class LiveScreen(Screen[None]):
     @on(EscalationsLoaded)
     def show_recent_escalations(self, message: EscalationsLoaded) -> None:
         self.query_one(EscalationFeed).add(message.escalations)
+        self._history_shown = True
+        self._check_loaded()
 
     def watch_pending_count(self, count: int) -> None:
         self.sub_title = f"Live · {count} pending" if count else "Live · nothing pending"

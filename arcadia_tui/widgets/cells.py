@@ -1,8 +1,9 @@
-"""Table cells shared by the panes: severity badges and cells that sort by a hidden key."""
+"""Cells shared by the panes: severity badges, levels, times, cells sorting by a hidden key."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from rich.style import Style
@@ -45,3 +46,34 @@ class KeyedCell:
 
     def __rich__(self) -> Text:
         return self.text
+
+
+LEVEL_NAMES = {1: "OBSERVE", 2: "PLAN", 3: "EXECUTE_SAFE", 4: "EXECUTE_REVIEW", 5: "FULL_AUTO"}
+"""Autonomy level names by number."""
+
+
+def level_label(level: int | None, *, short: bool = False) -> str:
+    """`3 EXECUTE_SAFE` (`3` with `short`), or `none` for no level."""
+    if level is None:
+        return "none"
+    name = LEVEL_NAMES.get(int(level), "?")
+    return str(int(level)) if short else f"{int(level)} {name}"
+
+
+def when(moment: datetime | str | None, tz: tzinfo | None, fmt: str = "%m-%d %H:%M:%S") -> str:
+    """A timestamp (aware datetime or ISO text) in the display time zone; `?` if unreadable."""
+    if moment is None:
+        return ""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return "?"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz).strftime(fmt)
+
+
+def flag(value: bool, yes: str = "yes", no: str = "no") -> Text:
+    """A yes/no cell, bold when yes."""
+    return Text(yes, style="bold") if value else Text(no, style="dim")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -13,9 +14,11 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.command import CommandPalette
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input, OptionList
 
 from arcadia_core.clock import fixed_clock
 from arcadia_core.config import Settings
@@ -24,6 +27,7 @@ from arcadia_core.managers.human_interface import HumanInterface
 from arcadia_tui.app import ArcadiaApp, build_app
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.screens.live import LiveScreen
+from arcadia_tui.screens.view import ViewScreen
 
 SIZE = (120, 40)
 USER = "alice"
@@ -134,3 +138,46 @@ def plain(renderable: Any, width: int = 100) -> str:
     console = Console(width=width, record=True, color_system=None, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
+
+
+async def open_view(pilot: Pilot[Any], key: str, screen_type: type[ViewScreen]) -> Any:
+    """Press a view's key and return its screen once its first load is on screen."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type), what=screen_type)
+    screen = pilot.app.screen
+    assert isinstance(screen, ViewScreen)
+    await asyncio.wait_for(screen.loaded.wait(), timeout=10)
+    await pilot.pause()
+    return screen
+
+
+async def reloaded(pilot: Pilot[Any], screen: ViewScreen, since: int) -> None:
+    """Wait until the view has shown a load after the `since`-th."""
+    await wait_until(pilot, lambda: screen.loads > since, what=f"{screen} to reload")
+
+
+@asynccontextmanager
+async def fresh_handle(project_dir: Path) -> AsyncIterator[Database]:
+    """A second, independent handle on the project database (a new connection)."""
+    database = await Database.open(project_dir)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def run_command(pilot: Pilot[Any], title: str, typed: str | None = None) -> None:
+    """Type `typed` (default: `title`) in the palette and run the command `title` once it is
+    the best match."""
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), what="palette")
+    pilot.app.screen.query_one(Input).value = typed or title
+    options = pilot.app.screen.query_one(OptionList)
+
+    def found() -> bool:
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        return bool(prompts) and prompts[0].startswith(title)
+
+    await wait_until(pilot, found, what=f"the command {title!r}")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: not isinstance(pilot.app.screen, CommandPalette))
