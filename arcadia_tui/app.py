@@ -19,6 +19,7 @@ from arcadia_tui.commands import AREA_COMMANDS, AppCommands, ViewCommands
 from arcadia_tui.screens.autonomy import AutonomyScreen
 from arcadia_tui.screens.help import HelpScreen
 from arcadia_tui.screens.live import LiveScreen
+from arcadia_tui.screens.risk import RiskScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,13 @@ VIEWS: tuple[View, ...] = (
         "f3",
         AutonomyScreen,
         "Level, thresholds, per-tool overrides, level history and recent decisions",
+    ),
+    View(
+        "risk",
+        "Risk",
+        "f4",
+        RiskScreen,
+        "Risk assessments filtered and searched, one in full, and the risk patterns",
     ),
 )
 """Every view, in menu order. A new view adds its entry here (F3 and up are free)."""

@@ -187,7 +187,57 @@ class AutonomyCommands(AreaCommands):
     )
 
 
-AREA_COMMANDS: tuple[type[AreaCommands], ...] = (AutonomyCommands,)
+class RiskCommands(AreaCommands):
+    """Filters, search, pages and patterns of the Risk view."""
+
+    COMMAND_LIST = (
+        AreaCommand(
+            "risk: search", "Search actions, inputs, tools, concerns (/)", "risk", "action_search"
+        ),
+        AreaCommand(
+            "risk: filter by level", "Pick a risk level (l)", "risk", "action_pick", ("level",)
+        ),
+        AreaCommand("risk: filter by tool", "Pick a tool (t)", "risk", "action_pick", ("tool",)),
+        AreaCommand(
+            "risk: filter by session", "Pick a session (s)", "risk", "action_pick", ("session",)
+        ),
+        AreaCommand(
+            "risk: show high and critical",
+            "Level 4 and above",
+            "risk",
+            "set_level_filter",
+            ("min:4",),
+        ),
+        AreaCommand(
+            "risk: show those needing approval",
+            "Only assessments that need approval",
+            "risk",
+            "set_needs_filter",
+            ("approval",),
+        ),
+        AreaCommand(
+            "risk: clear filters",
+            "Every assessment, newest first (x)",
+            "risk",
+            "action_clear_filters",
+        ),
+        AreaCommand("risk: newest assessments", "Back to the first page", "risk", "newest"),
+        AreaCommand(
+            "risk: add a custom pattern",
+            "A new risk pattern the agent applies (n)",
+            "risk",
+            "action_new_pattern",
+        ),
+        AreaCommand(
+            "risk: disable or enable a pattern",
+            "Go to the pattern list, then d",
+            "risk",
+            "action_focus_patterns",
+        ),
+    )
+
+
+AREA_COMMANDS: tuple[type[AreaCommands], ...] = (AutonomyCommands, RiskCommands)
 """Every view area's provider (the app registers them all)."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 
@@ -54,3 +55,10 @@ class AnswerRefused(Message):
     status: str | None = None
     response: str | None = None
     responded_by: str | None = None
+
+
+@dataclass
+class DetailLoaded(Message):
+    """A worker read the full record of what a view has selected."""
+
+    detail: Any

@@ -65,7 +65,7 @@ class AutonomyScreen(ViewScreen):
         Binding(
             "l",
             "set_level",
-            "Set level",
+            "Level",
             tooltip="Set the level (preview first)",
             id="autonomy.set-level",
         ),
@@ -79,21 +79,21 @@ class AutonomyScreen(ViewScreen):
         Binding(
             "o",
             "tool_level",
-            "Tool override",
+            "Override",
             tooltip="Set or remove the level a tool requires",
             id="autonomy.tool",
         ),
         Binding(
             "a",
             "cycle_outcome",
-            "Allowed/denied",
+            "Outcome",
             tooltip="Show all, allowed or denied decisions",
             id="autonomy.outcome",
         ),
         Binding(
             "f",
             "filter_tool",
-            "Tool filter",
+            "By tool",
             tooltip="Show only the highlighted decision's tool (again: all)",
             id="autonomy.filter-tool",
         ),

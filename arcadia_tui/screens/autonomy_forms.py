@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label, Switch
+from textual.widgets import Checkbox, Label
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
@@ -23,7 +23,14 @@ from arcadia_core.managers.autonomy import AutonomyManager
 from arcadia_core.managers.autonomy_policy import AutonomyConfig, AutonomyLevel, clamp_level
 from arcadia_core.managers.autonomy_whatif import OutcomeShift, outcome_shift
 from arcadia_tui.literal import literal
-from arcadia_tui.screens.form import FormModal, field, parse_count, parse_level, parse_number
+from arcadia_tui.screens.form import (
+    FormModal,
+    checkbox,
+    field,
+    parse_count,
+    parse_level,
+    parse_number,
+)
 from arcadia_tui.widgets.cells import level_label
 
 PREVIEW_DECISIONS = 200
@@ -160,8 +167,8 @@ class ThresholdsForm(AutonomyForm):
         yield from field("Lowest level", "min-input", str(int(config.min_level)), "1 to 5")
         yield from field("Highest level", "max-input", str(int(config.max_level)), "1 to 5")
         with Horizontal(classes="form-field"):
-            yield Label("Auto-adjust", classes="form-label")
-            yield Switch(config.auto_adjust, id="auto-switch")
+            yield Label("", classes="form-label")
+            yield checkbox("Adjust the level automatically", "auto-switch", config.auto_adjust)
 
     def _text(self, selector: str) -> str:
         return str(self.query_one(selector).value)  # type: ignore[attr-defined]
@@ -175,7 +182,7 @@ class ThresholdsForm(AutonomyForm):
             "success_promotion_count": parse_count(self._text("#promote-input"), "promote after"),
             "min_level": parse_level(self._text("#min-input"), "lowest level"),
             "max_level": parse_level(self._text("#max-input"), "highest level"),
-            "auto_adjust": bool(self.query_one("#auto-switch", Switch).value),
+            "auto_adjust": bool(self.query_one("#auto-switch", Checkbox).value),
         }
         if values["min_level"] > values["max_level"]:
             raise InvalidInput(
@@ -183,10 +190,6 @@ class ThresholdsForm(AutonomyForm):
                 f"({values['max_level']})"
             )
         return values
-
-    @on(Switch.Changed)
-    def _switched(self) -> None:
-        self._recheck()
 
     def candidate(self, value: dict[str, Any]) -> AutonomyConfig | None:
         assert self.config is not None

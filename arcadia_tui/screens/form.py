@@ -15,15 +15,19 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from arcadia_core.errors import ArcadiaError, InvalidInput
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+class FormBody(VerticalScroll, can_focus=False):
+    """The dialog's frame: scrolls when the terminal is short, never takes the focus."""
 
 
 class FormModal(ModalScreen[T | None], Generic[T]):
@@ -55,7 +59,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         """A save is in progress (a second one is refused)."""
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form-dialog"):
+        with FormBody(id="form-dialog"):
             yield Label(self.form_title, id="form-title", markup=False)
             if self.intro is not None:
                 intro = self.intro if isinstance(self.intro, Text) else Text(self.intro)
@@ -108,6 +112,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         return value
 
     @on(Input.Changed)
+    @on(Checkbox.Changed)
     def _recheck(self) -> None:
         value = self._check()
         if value is not None:
@@ -158,7 +163,14 @@ def field(label: str, input_id: str, value: str = "", placeholder: str = "") -> 
     """A labelled one-line input."""
     with Horizontal(classes="form-field"):
         yield Label(label, classes="form-label", markup=False)
-        yield Input(value=value, placeholder=placeholder, id=input_id, classes="form-input")
+        yield Input(
+            value=value, placeholder=placeholder, id=input_id, classes="form-input", compact=True
+        )
+
+
+def checkbox(label: str, checkbox_id: str, value: bool) -> Checkbox:
+    """A labelled yes/no box."""
+    return Checkbox(label, value, id=checkbox_id, compact=True, classes="form-checkbox")
 
 
 def parse_level(text: str, what: str = "level") -> int:

@@ -7,9 +7,13 @@ from functools import partial
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from arcadia_tui.app import ArcadiaApp
 from arcadia_tui.sample_history import write_history
+from arcadia_tui.screens.pattern_form import PatternForm
+from arcadia_tui.widgets.assessment_detail import AssessmentDetail
+from arcadia_tui.widgets.assessment_table import AssessmentTable
 
 from .conftest import SIZE, until, view_loaded
 
@@ -20,6 +24,30 @@ async def level_dialog(pilot: Pilot[Any]) -> None:
     await until(
         pilot, lambda: "would change" in str(pilot.app.screen.query_one("#form-preview").render())
     )
+
+
+async def risk_with_linked_call(pilot: Pilot[Any]) -> None:
+    screen = await view_loaded("f4", pilot)
+    table = screen.query_one(AssessmentTable)
+    record = next(r for r in table.records.values() if "rm -rf" in r.action)
+    table.move_cursor(row=table.get_row_index(str(record.assessment_id)))
+    detail = screen.query_one(AssessmentDetail)
+    await until(pilot, lambda: detail.links is not None and detail.links.assessment == record)
+
+
+async def pattern_form_with_error(pilot: Pilot[Any]) -> None:
+    await view_loaded("f4", pilot)
+    await pilot.press("n")
+    await until(pilot, lambda: isinstance(pilot.app.screen, PatternForm))
+    form = pilot.app.screen
+    for selector, value in (
+        ("#pattern-id", "prod_database"),
+        ("#pattern-description", "Touches the production database"),
+        ("#pattern-level", "5"),
+        ("#pattern-regex", r"psql\s+.*prod("),
+    ):
+        form.query_one(selector, Input).value = value
+    await until(pilot, lambda: "invalid" in str(form.query_one("#form-error").render()))
 
 
 class TestAutonomyView:
@@ -42,3 +70,25 @@ class TestAutonomyView:
         (denied → allowed) before anything is saved."""
         app = scene(write_history)
         assert snap_compare(app, terminal_size=SIZE, run_before=level_dialog)
+
+
+class TestRiskView:
+    """The Risk view: filters, a page of assessments, one in full, the patterns."""
+
+    def test_assessment_with_its_decision_and_question(
+        self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
+    ) -> None:
+        """28 assessments of sessions 5-7 newest first with level badges and ACR flags; the
+        `rm -rf build/ dist/` call selected: HIGH, irreversible, needs approval, checkpoint
+        and review, its concern, the denied autonomy decision with alternatives, and the
+        question alice approved; 15 patterns (2 custom) below."""
+        app = scene(write_history)
+        assert snap_compare(app, terminal_size=SIZE, run_before=risk_with_linked_call)
+
+    def test_new_pattern_dialog_refuses_a_bad_regex(
+        self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
+    ) -> None:
+        """The new-pattern dialog filled in with an unbalanced regex: the inline message says
+        what is wrong (missing `)`), nothing is saved."""
+        app = scene(write_history)
+        assert snap_compare(app, terminal_size=SIZE, run_before=pattern_form_with_error)

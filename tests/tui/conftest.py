@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
+import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from textual.widgets import Input, OptionList
 
 from arcadia_core.clock import fixed_clock
 from arcadia_core.config import Settings
-from arcadia_core.db import Database
+from arcadia_core.db import Database, database_path
 from arcadia_core.managers.human_interface import HumanInterface
 from arcadia_tui.app import ArcadiaApp, build_app
 from arcadia_tui.sample import SAMPLE_NOW
@@ -51,6 +52,34 @@ class Recorder:
 def settings(project_dir: Path) -> Settings:
     """Settings with a fast poll and a known user."""
     return Settings(project_dir=project_dir, poll_interval=0.02, user=USER)
+
+
+@pytest.fixture(scope="session")
+def bulk_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project database with 100,000 risk assessments, written once per test run."""
+    from tests.tui.bulk import write_bulk_assessments
+
+    directory = tmp_path_factory.mktemp("bulk")
+
+    async def write() -> None:
+        database = await Database.open(directory)
+        try:
+            await write_bulk_assessments(database)
+        finally:
+            await database.close()
+
+    asyncio.run(write())
+    return database_path(directory)
+
+
+def copy_project_database(template: Path, project_dir: Path) -> None:
+    """Put a copy of the database file `template` (and its WAL, if any) into the project."""
+    target = database_path(project_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal"):
+        source = template.with_name(template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, target.with_name(target.name + suffix))
 
 
 @pytest.fixture

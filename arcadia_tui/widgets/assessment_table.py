@@ -1,0 +1,100 @@
+"""One page of risk assessments, newest first; the highlighted one is shown in full beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import DataTable
+
+from arcadia_core.managers.risk_types import AssessmentRecord
+from arcadia_tui.literal import cell
+from arcadia_tui.widgets.cells import severity_badge, when
+from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
+
+TOOL_WIDTH = 10
+ACTION_WIDTH = 27
+
+
+def needs_cell(record: AssessmentRecord) -> Text:
+    """`ACR`: needs approval, checkpoint, review (a dot where it does not)."""
+    text = Text()
+    for needed, letter in (
+        (record.requires_approval, "A"),
+        (record.requires_checkpoint, "C"),
+        (record.requires_review, "R"),
+    ):
+        text.append(letter if needed else "·", style="bold" if needed else "dim")
+    return text
+
+
+class AssessmentTable(KeyedTable):
+    """A window of assessments (one page); `Selected` follows the cursor."""
+
+    @dataclass
+    class Selected(Message):
+        """The highlighted assessment changed (None: the page is empty)."""
+
+        record: AssessmentRecord | None
+
+    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+        super().__init__(
+            (
+                Column("when", "When", 11),
+                Column("level", "Lvl", 3),
+                Column("tool", "Tool", TOOL_WIDTH),
+                Column("action", "Action", ACTION_WIDTH),
+                Column("needs", "ACR", 3),
+                Column("session", "Ses", 4),
+            ),
+            id=id,
+            follow_top=True,
+        )
+        self.tz = tz
+        self.records: dict[str, AssessmentRecord] = {}
+        """The assessments on this page, by row key."""
+        self._announced: int | None = -1
+
+    @property
+    def highlighted_record(self) -> AssessmentRecord | None:
+        """The assessment under the cursor."""
+        key = self.highlighted_key
+        return None if key is None else self.records.get(key)
+
+    def show(self, records: Sequence[AssessmentRecord]) -> None:
+        """Show exactly these assessments (one page), newest first."""
+        self.records = {str(record.assessment_id): record for record in records}
+        self.sync(
+            [
+                TableRow(
+                    str(record.assessment_id),
+                    (-record.assessment_id,),
+                    [
+                        Text(when(record.timestamp, self.tz, "%m-%d %H:%M"), style="dim"),
+                        severity_badge(self.app, record.risk_level),
+                        cell(record.tool, TOOL_WIDTH),
+                        cell(record.action, ACTION_WIDTH, "bold" if record.risk_level >= 4 else ""),
+                        needs_cell(record),
+                        Text(str(record.session_id), justify="right"),
+                    ],
+                )
+                for record in records
+            ]
+        )
+        self._announce()
+
+    def _announce(self) -> None:
+        record = self.highlighted_record
+        current = None if record is None else record.assessment_id
+        if current != self._announced:
+            self._announced = current
+            self.post_message(self.Selected(record))
+
+    @on(DataTable.RowHighlighted)
+    def _follow_cursor(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._announce()
