@@ -156,8 +156,9 @@ class HumanInterface:
         """Wait until the point is resolved; apply its default when its timeout passes."""
         generation = self._pause_generation
         while True:
-            async with self.db.read() as session:
-                point = await q.find_point(session, point_id)
+            # Shielded: a cancelled wait (Ctrl+C) lands in the sleep or after this read, never
+            # inside it, so no connection is torn down half-way through a transaction.
+            point = await asyncio.shield(self._read_point(point_id))
             if point is None:
                 raise NotFound(f"no injection point {point_id}")
             if not point.is_pending:
@@ -178,6 +179,10 @@ class HumanInterface:
                     return outcome
                 continue  # answered in the meantime: the next read returns the answer
             await asyncio.sleep(self.poll_interval)
+
+    async def _read_point(self, point_id: str) -> InjectionPoint | None:
+        async with self.db.read() as session:
+            return await q.find_point(session, point_id)
 
     async def request_input(
         self,
