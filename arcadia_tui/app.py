@@ -17,6 +17,7 @@ from arcadia_core.db import Database
 from arcadia_tui.changes import ChangeHub
 from arcadia_tui.commands import AREA_COMMANDS, AppCommands, ViewCommands
 from arcadia_tui.screens.autonomy import AutonomyScreen
+from arcadia_tui.screens.failures import FailuresScreen
 from arcadia_tui.screens.help import HelpScreen
 from arcadia_tui.screens.live import LiveScreen
 from arcadia_tui.screens.risk import RiskScreen
@@ -53,6 +54,13 @@ VIEWS: tuple[View, ...] = (
         "f4",
         RiskScreen,
         "Risk assessments filtered and searched, one in full, and the risk patterns",
+    ),
+    View(
+        "failures",
+        "Failures",
+        "f5",
+        FailuresScreen,
+        "Failure reports by session: cause, errors, fixes, timeline; export",
     ),
 )
 """Every view, in menu order. A new view adds its entry here (F3 and up are free)."""

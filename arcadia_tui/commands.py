@@ -237,7 +237,38 @@ class RiskCommands(AreaCommands):
     )
 
 
-AREA_COMMANDS: tuple[type[AreaCommands], ...] = (AutonomyCommands, RiskCommands)
+class FailureCommands(AreaCommands):
+    """Open and export failure reports."""
+
+    COMMAND_LIST = (
+        AreaCommand(
+            "failures: open latest",
+            "The newest failure report (g)",
+            "failures",
+            "action_open_latest",
+        ),
+        AreaCommand(
+            "failures: export as Markdown",
+            "Write the selected report to a .md file (e)",
+            "failures",
+            "action_export",
+            (".md",),
+        ),
+        AreaCommand(
+            "failures: export as JSON",
+            "Write the selected report to a .json file (j)",
+            "failures",
+            "action_export",
+            (".json",),
+        ),
+        AreaCommand("failures: older reports", "The next window (])", "failures", "action_older"),
+        AreaCommand(
+            "failures: newer reports", "The previous window ([)", "failures", "action_newer"
+        ),
+    )
+
+
+AREA_COMMANDS: tuple[type[AreaCommands], ...] = (AutonomyCommands, RiskCommands, FailureCommands)
 """Every view area's provider (the app registers them all)."""
 
 

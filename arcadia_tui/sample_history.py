@@ -172,6 +172,16 @@ class Agent:
         await self.observability.end_session_async(self.session_id, status=status, reason=reason)
 
 
+STUB = (
+    Call("Read", {"file_path": "src/shop/payments.py"}),
+    Call("Write", {"file_path": "tests/stubs/provider.py", "content": "class Provider: ..."}),
+    Call(
+        "Bash",
+        {"command": "pytest -q tests/test_checkout.py"},
+        error="tests/test_checkout.py::test_pay - AssertionError: expected 200, got 502",
+    ),
+    Call("Edit", {"file_path": "tests/stubs/provider.py", "old_string": "e", "new_string": "f"}),
+)
 CART = (
     Call("Read", {"file_path": "src/shop/cart.py"}),
     Call("Grep", {"pattern": "def total", "path": "src"}),
@@ -220,8 +230,8 @@ REFUND = (
 
 
 async def write_history(db: Database, now: datetime = SAMPLE_NOW) -> None:
-    """Sessions 5 and 6 (ended, with failure reports) and 7 (running), as of `now`."""
-    clock = Ticker(now - timedelta(hours=2, minutes=28))
+    """Sessions 4 to 6 (ended, with failure reports) and 7 (running), as of `now`."""
+    clock = Ticker(now - timedelta(hours=26, minutes=5))
     agent = Agent(db, clock)
     await agent.autonomy.init_async()
     for pattern in (SHELL_READ_ONLY, PIPE_TO_SHELL):
@@ -229,6 +239,13 @@ async def write_history(db: Database, now: datetime = SAMPLE_NOW) -> None:
     await agent.autonomy.configure_async(by="cli:bob", max_level=5)
     await agent.autonomy.set_level_async(4, "trusted after last week's runs", by="cli:bob")
     analyzer = FailureAnalyzer(db, clock=clock)
+
+    await agent.start(4, now - timedelta(hours=26))
+    await agent.observability.log_feature_event_async(EventType.FEATURE_STARTED, 4, "Checkout")
+    for call in STUB:
+        await agent.call(call, feature=4)
+    await agent.end("interrupted", "the supervisor stopped the run", 0.42)
+    await analyzer.analyze_session_async(4)
 
     await agent.start(5, now - timedelta(hours=2, minutes=25))
     await agent.observability.log_feature_event_async(EventType.FEATURE_STARTED, 3, "Cart totals")

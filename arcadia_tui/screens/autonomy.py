@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer
+from textual.widgets import Footer
 
 from arcadia_core.managers.autonomy import AutonomyManager
 from arcadia_core.managers.autonomy_policy import AutonomyConfig, PerformanceMetrics
@@ -239,7 +238,3 @@ class AutonomyScreen(ViewScreen):
     def set_outcome_filter(self, allowed: bool | None) -> None:
         """List all (None), allowed (True) or denied (False) decisions."""
         self.allowed_filter = allowed
-
-    @on(DataTable.RowHighlighted)
-    def _stop_highlight(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()

@@ -33,6 +33,9 @@ class FormBody(VerticalScroll, can_focus=False):
 class FormModal(ModalScreen[T | None], Generic[T]):
     """Subclasses compose their fields, `parse` them, and `save` the parsed value."""
 
+    CHECK_ON_OPEN = False
+    """Check (and preview) the prefilled values as soon as the dialog opens."""
+
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Close without saving", id="form.back"),
         Binding("ctrl+s", "save", "Save", tooltip="Save (Enter in a field too)", id="form.save"),
@@ -70,6 +73,10 @@ class FormModal(ModalScreen[T | None], Generic[T]):
             with Horizontal(id="form-buttons"):
                 yield Button(f"{self.save_label} (Enter)", id="form-save", variant="primary")
                 yield Button("Back (Esc)", id="form-back", variant="default")
+
+    def on_mount(self) -> None:
+        if self.CHECK_ON_OPEN:
+            self._recheck()
 
     def compose_fields(self) -> ComposeResult:
         """The fields (Inputs, Selects, ...)."""

@@ -29,6 +29,7 @@ from arcadia_tui.screens.pattern_form import PatternForm
 from arcadia_tui.screens.view import ViewScreen
 from arcadia_tui.widgets.assessment_detail import AssessmentDetail
 from arcadia_tui.widgets.assessment_table import AssessmentTable
+from arcadia_tui.widgets.keyed_table import KeyedTable
 from arcadia_tui.widgets.risk_filters import RiskFilterBar
 from arcadia_tui.widgets.risk_patterns import RiskPatterns
 
@@ -182,11 +183,12 @@ class RiskScreen(ViewScreen):
 
     # -- the selected assessment -------------------------------------------------------------
 
-    @on(AssessmentTable.Selected)
-    def show_selected(self, message: AssessmentTable.Selected) -> None:
-        self.query_one(AssessmentDetail).show_record(message.record)
-        if message.record is not None:
-            self.load_links(message.record.assessment_id)
+    @on(KeyedTable.Highlighted, "#assessment-table")
+    def show_selected(self) -> None:
+        record = self.table.highlighted_record
+        self.query_one(AssessmentDetail).show_record(record)
+        if record is not None:
+            self.load_links(record.assessment_id)
 
     @work(exclusive=True, group="risk-detail", exit_on_error=False)
     async def load_links(self, assessment_id: int) -> None:

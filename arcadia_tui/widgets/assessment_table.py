@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import tzinfo
 
 from rich.text import Text
-from textual import on
-from textual.message import Message
-from textual.widgets import DataTable
 
 from arcadia_core.managers.risk_types import AssessmentRecord
 from arcadia_tui.literal import cell
@@ -33,13 +29,7 @@ def needs_cell(record: AssessmentRecord) -> Text:
 
 
 class AssessmentTable(KeyedTable):
-    """A window of assessments (one page); `Selected` follows the cursor."""
-
-    @dataclass
-    class Selected(Message):
-        """The highlighted assessment changed (None: the page is empty)."""
-
-        record: AssessmentRecord | None
+    """A window of assessments (one page)."""
 
     def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
         super().__init__(
@@ -57,7 +47,6 @@ class AssessmentTable(KeyedTable):
         self.tz = tz
         self.records: dict[str, AssessmentRecord] = {}
         """The assessments on this page, by row key."""
-        self._announced: int | None = -1
 
     @property
     def highlighted_record(self) -> AssessmentRecord | None:
@@ -85,16 +74,3 @@ class AssessmentTable(KeyedTable):
                 for record in records
             ]
         )
-        self._announce()
-
-    def _announce(self) -> None:
-        record = self.highlighted_record
-        current = None if record is None else record.assessment_id
-        if current != self._announced:
-            self._announced = current
-            self.post_message(self.Selected(record))
-
-    @on(DataTable.RowHighlighted)
-    def _follow_cursor(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        self._announce()

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable
 
 from arcadia_tui.widgets.cells import KeyedCell
@@ -33,7 +35,18 @@ class TableRow:
 
 class KeyedTable(DataTable[Any]):
     """Rows updated by key: new ones added, changed cells updated, gone ones removed; the
-    highlighted row stays highlighted."""
+    highlighted row stays highlighted. `Highlighted` says when another row is under the cursor."""
+
+    @dataclass
+    class Highlighted(Message):
+        """Another row (key None: none) is under the cursor, or it changed."""
+
+        table: KeyedTable
+        key: str | None
+
+        @property
+        def control(self) -> KeyedTable:
+            return self.table
 
     def __init__(
         self, columns: Sequence[Column], *, id: str | None = None, follow_top: bool = False
@@ -42,6 +55,8 @@ class KeyedTable(DataTable[Any]):
         self.table_columns = tuple(columns)
         self.follow_top = follow_top
         """With the cursor on the first row, stay on the first row when rows arrive above it."""
+        self._announced: str | None = None
+        self._announced_once = False
 
     def on_mount(self) -> None:
         for column in self.table_columns:
@@ -83,7 +98,19 @@ class KeyedTable(DataTable[Any]):
             self.move_cursor(row=self.get_row_index(keep), animate=False)
         elif self.row_count:
             self.move_cursor(row=0 if (at_top or keep is None) else self.cursor_row, animate=False)
+        self._announce(force=changed and self.highlighted_key == keep)
         return changed
+
+    def _announce(self, force: bool = False) -> None:
+        key = self.highlighted_key
+        if force or key != self._announced or not self._announced_once:
+            self._announced, self._announced_once = key, True
+            self.post_message(self.Highlighted(self, key))
+
+    @on(DataTable.RowHighlighted)
+    def _follow_cursor(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._announce()
 
 
 def _text(value: Any) -> Text:

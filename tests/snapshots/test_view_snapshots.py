@@ -11,9 +11,11 @@ from textual.widgets import Input
 
 from arcadia_tui.app import ArcadiaApp
 from arcadia_tui.sample_history import write_history
+from arcadia_tui.screens.export_form import ExportForm
 from arcadia_tui.screens.pattern_form import PatternForm
 from arcadia_tui.widgets.assessment_detail import AssessmentDetail
 from arcadia_tui.widgets.assessment_table import AssessmentTable
+from arcadia_tui.widgets.report_detail import ReportDetail
 
 from .conftest import SIZE, until, view_loaded
 
@@ -50,6 +52,22 @@ async def pattern_form_with_error(pilot: Pilot[Any]) -> None:
     await until(pilot, lambda: "invalid" in str(form.query_one("#form-error").render()))
 
 
+async def failures_loaded(pilot: Pilot[Any]) -> None:
+    screen = await view_loaded("f5", pilot)
+    detail = screen.query_one(ReportDetail)
+    await until(pilot, lambda: detail.report is not None)
+    await pilot.pause()
+
+
+async def export_dialog(pilot: Pilot[Any]) -> None:
+    await failures_loaded(pilot)
+    await pilot.press("e")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ExportForm))
+    form = pilot.app.screen
+    form.query_one("#export-path", Input).value = "/nonexistent/arcadia/report.md"
+    await until(pilot, lambda: "does not exist" in str(form.query_one("#form-error").render()))
+
+
 class TestAutonomyView:
     """The Autonomy view: settings, overrides, level history, decisions, and its dialogs."""
 
@@ -57,16 +75,16 @@ class TestAutonomyView:
         self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
     ) -> None:
         """Level 3 of bounds 1..5 with the effective level under low confidence, auto-adjust
-        thresholds, an 8-success streak at 83%; overrides for WebFetch (2) and feature_skip
+        thresholds, an 8-success streak at 82%; overrides for WebFetch (2) and feature_skip
         (5); six history entries (settings, two overrides, the automatic demotion, bob's
-        raise); 28 decisions newest first, denied ones with their alternatives."""
+        raise and bounds); 32 decisions newest first, denied ones with their alternatives."""
         app = scene(write_history)
         assert snap_compare(app, terminal_size=SIZE, run_before=partial(view_loaded, "f3"))
 
     def test_raise_level_dialog_with_preview(
         self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
     ) -> None:
-        """`+` opens the level dialog at 4 and says 4 of the last 28 decisions would change
+        """`+` opens the level dialog at 4 and says 4 of the last 32 decisions would change
         (denied → allowed) before anything is saved."""
         app = scene(write_history)
         assert snap_compare(app, terminal_size=SIZE, run_before=level_dialog)
@@ -78,7 +96,7 @@ class TestRiskView:
     def test_assessment_with_its_decision_and_question(
         self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
     ) -> None:
-        """28 assessments of sessions 5-7 newest first with level badges and ACR flags; the
+        """32 assessments of sessions 4-7 newest first with level badges and ACR flags; the
         `rm -rf build/ dist/` call selected: HIGH, irreversible, needs approval, checkpoint
         and review, its concern, the denied autonomy decision with alternatives, and the
         question alice approved; 15 patterns (2 custom) below."""
@@ -92,3 +110,21 @@ class TestRiskView:
         what is wrong (missing `)`), nothing is saved."""
         app = scene(write_history)
         assert snap_compare(app, terminal_size=SIZE, run_before=pattern_form_with_error)
+
+
+class TestFailuresView:
+    """The Failures view: reports grouped by session and the selected one in full."""
+
+    def test_reports_by_session_and_the_newest_in_full(
+        self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
+    ) -> None:
+        """Sessions 6, 5 and 4 newest first, one report each; report #3 of session 6 in full:
+        cyclic_error, HIGH, 90%, the repeated checkout assertion as likely cause, counts, the
+        deduplicated error, three detected patterns, the similar failures of session 4."""
+        app = scene(write_history)
+        assert snap_compare(app, terminal_size=SIZE, run_before=failures_loaded)
+
+    def test_export_dialog(self, snap_compare: Any, scene: Callable[..., ArcadiaApp]) -> None:
+        """The export dialog with a file in a missing directory: an inline message, no save."""
+        app = scene(write_history)
+        assert snap_compare(app, terminal_size=SIZE, run_before=export_dialog)

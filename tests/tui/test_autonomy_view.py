@@ -58,14 +58,14 @@ async def test_the_view_shows_settings_overrides_history_and_decisions(
     async with app.run_test(size=SIZE) as pilot:
         screen = await autonomy_view(pilot)
         assert screen.sub_title == "Autonomy · level 3 EXECUTE_SAFE"
-        await wait_for_text(pilot, screen.query_one("#autonomy-status"), "3 EXECUTE_SAFE", "83%")
+        await wait_for_text(pilot, screen.query_one("#autonomy-status"), "3 EXECUTE_SAFE", "82%")
         overrides = screen.query_one(ToolOverrides)
         assert [row.key.value for row in overrides.ordered_rows] == ["WebFetch", "feature_skip"]
         history = screen.query_one(LevelHistory)
         assert history.row_count == 6
         await wait_for_text(pilot, history, "Demoted due to 3 consecutive errors", "cli:bob")
         decisions = screen.query_one(DecisionTable)
-        assert decisions.row_count == 28
+        assert decisions.row_count == 32
         assert decisions.highlighted_decision is not None
         assert decisions.highlighted_decision["action"] == "Run: pytest -q..."
 
@@ -83,7 +83,7 @@ async def test_raising_the_level_shows_its_effect_then_saves_it(
         assert app.screen.query_one("#level-input", Input).value == "4"
         preview = app.screen.query_one("#form-preview")
         await wait_for_text(
-            pilot, preview, "Of the last 28 decisions, 4 decisions would change: 4 denied → allowed"
+            pilot, preview, "Of the last 32 decisions, 4 decisions would change: 4 denied → allowed"
         )
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is screen, what="the dialog to close")
@@ -203,7 +203,7 @@ async def test_decisions_filter_by_outcome_and_tool(db: Database, make_app: Any)
         loads = screen.loads
         await pilot.press("a")
         await reloaded(pilot, screen, loads)
-        assert table.row_count == 22
+        assert table.row_count == 26
         assert all(decision["allowed"] for decision in table.decisions.values())
         loads = screen.loads
         await pilot.press("a")

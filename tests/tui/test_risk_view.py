@@ -50,7 +50,7 @@ async def test_the_selected_assessment_shows_its_decision_and_question(
     async with app.run_test(size=SIZE) as pilot:
         screen = await risk_view(pilot)
         table = screen.table
-        assert table.row_count == 28
+        assert table.row_count == 32
         rm = next(r for r in table.records.values() if "rm -rf" in r.action)
         table.move_cursor(row=table.get_row_index(str(rm.assessment_id)))
         detail = screen.query_one(AssessmentDetail)
@@ -77,7 +77,7 @@ async def test_a_new_assessment_appears_at_the_top_live(
         key = str(new.assessment_id)
         await wait_until(pilot, lambda: key in screen.table.records, what="the new assessment")
         assert screen.table.ordered_rows[0].key.value == key
-        assert screen.page is not None and screen.page.matching == 29
+        assert screen.page is not None and screen.page.matching == 33
         # A new session shows up among the filter choices.
         await wait_until(pilot, lambda: screen.query_one("#risk-session").is_mounted)
         await wait_until(
@@ -98,7 +98,7 @@ async def test_needs_and_clear_filters(db: Database, make_app: Any) -> None:
         loads = screen.loads
         await pilot.press("x")
         await reloaded(pilot, screen, loads)
-        await wait_until(pilot, lambda: screen.table.row_count == 28)
+        await wait_until(pilot, lambda: screen.table.row_count == 32)
 
 
 async def test_a_custom_pattern_is_validated_and_added(
