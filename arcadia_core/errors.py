@@ -48,6 +48,12 @@ class DatabaseError(ArcadiaError):
     title = "Database error"
 
 
+class DatabaseLocked(DatabaseError):
+    """Another process held the database for longer than the busy timeout."""
+
+    title = "Database locked"
+
+
 class SchemaTooNew(DatabaseError):
     """The database was written by a newer Arcadia; we refuse to touch it."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import os
 import sqlite3
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,11 +25,12 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
-from arcadia_core.errors import DatabaseError
+from arcadia_core.errors import DatabaseError, DatabaseLocked, InvalidInput, NotADatabase
 
 DB_DIRNAME = ".arcadia"
 DB_FILENAME = "project.db"
 BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_ENV = "ARCADIA_BUSY_TIMEOUT_MS"
 
 _BEGIN_OPTION = "arcadia_begin"
 
@@ -37,12 +40,63 @@ def database_path(project_dir: Path | str) -> Path:
     return Path(project_dir).expanduser().resolve() / DB_DIRNAME / DB_FILENAME
 
 
-def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+def busy_timeout_ms() -> int:
+    """Milliseconds a connection waits for another process's lock (`ARCADIA_BUSY_TIMEOUT_MS`)."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return BUSY_TIMEOUT_MS
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise InvalidInput(
+            f"{BUSY_TIMEOUT_ENV} must be a whole number of milliseconds, not {raw!r}",
+            title="Invalid setting",
+        )
+    return value
+
+
+_ENVIRONMENT_FAILURES = ("disk I/O error", "disk is full", "unable to open database file")
+
+
+def translate_error(error: BaseException, path: Path | str | None, busy_ms: int) -> BaseException:
+    """The `DatabaseError` to raise for a SQLite failure that a person must act on, else `error`.
+
+    Locks held for longer than the busy timeout, read-only and damaged files, full disks and
+    I/O errors become one human line; other errors (constraints, a missing column) are
+    returned unchanged for the caller to handle or report.
+    """
+    original = getattr(error, "orig", None) or error
+    if not isinstance(original, sqlite3.OperationalError) and type(original) is not (
+        sqlite3.DatabaseError
+    ):
+        return error
+    reason = str(original)
+    where = path or "the database"
+    if "locked" in reason or "busy" in reason:
+        return DatabaseLocked(
+            f"{where} is locked by another process (waited {busy_ms / 1000:g} s); "
+            "try again when it has finished"
+        )
+    if "readonly" in reason or "read-only" in reason:
+        return DatabaseError(
+            f"{where} is read-only ({reason}); Arcadia needs to write to it and its directory",
+            title="Read-only database",
+        )
+    if "malformed" in reason or "not a database" in reason:
+        return NotADatabase(f"{where} is damaged ({reason}); refusing to use it")
+    if any(cause in reason for cause in _ENVIRONMENT_FAILURES):
+        return DatabaseError(f"cannot use {where}: {reason}")
+    return error
+
+
+def _configure_connection(busy_ms: int, dbapi_connection: Any, _record: Any) -> None:
     # Autocommit at the driver level: SQLAlchemy's "begin" hook below emits BEGIN itself,
     # which makes DDL transactional and lets writers take the lock up front (IMMEDIATE).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
@@ -78,12 +132,14 @@ class Database:
     def __init__(self, url: str, path: Path | None) -> None:
         self.url = url
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms()
+        """How long each connection waits for another process's lock before giving up."""
         # A plain dict, not weak: a bundle must outlive its loop until it is disposed.
         self._bundles: dict[asyncio.AbstractEventLoop, _EngineBundle] = {}
         self._shared: _EngineBundle | None = None
         if path is None:
             # An in-memory database lives in one connection, shared by every loop.
-            self._shared = _make_bundle(create_async_engine(url, poolclass=StaticPool))
+            self._shared = self._make_bundle(create_async_engine(url, poolclass=StaticPool))
 
     @classmethod
     async def open(
@@ -139,7 +195,7 @@ class Database:
         loop = asyncio.get_running_loop()
         bundle = self._bundles.get(loop)
         if bundle is None:
-            bundle = _make_bundle(create_async_engine(self.url))
+            bundle = self._make_bundle(create_async_engine(self.url))
             self._bundles[loop] = bundle
         return bundle
 
@@ -164,14 +220,30 @@ class Database:
         """Yield a session inside one write transaction (BEGIN IMMEDIATE), committed on exit."""
         if self._bundles:
             await self._reap_closed_loops()
-        async with self._bundle().write_sessions() as session, session.begin():
-            yield session
+        try:
+            async with self._bundle().write_sessions() as session, session.begin():
+                yield session
+        except (DBAPIError, sqlite3.Error) as error:
+            translated = self.translate(error)
+            if translated is error:
+                raise
+            raise translated from error
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """Yield a session inside one read-only snapshot transaction."""
-        async with self._bundle().read_sessions() as session, session.begin():
-            yield session
+        try:
+            async with self._bundle().read_sessions() as session, session.begin():
+                yield session
+        except (DBAPIError, sqlite3.Error) as error:
+            translated = self.translate(error)
+            if translated is error:
+                raise
+            raise translated from error
+
+    def translate(self, error: BaseException) -> BaseException:
+        """`translate_error` for this database (locked, read-only, damaged: one human line)."""
+        return translate_error(error, self.path, self.busy_timeout_ms)
 
     async def close(self) -> None:
         """Release every connection, on each loop that opened some."""
@@ -187,6 +259,17 @@ class Database:
                 await bundle.engine.dispose()
         if self._shared is not None:
             await self._shared.engine.dispose()
+
+    def _make_bundle(self, engine: AsyncEngine) -> _EngineBundle:
+        configure = functools.partial(_configure_connection, self.busy_timeout_ms)
+        event.listen(engine.sync_engine, "connect", configure)
+        event.listen(engine.sync_engine, "begin", _begin)
+        writer = engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        return _EngineBundle(
+            engine=engine,
+            write_sessions=async_sessionmaker(writer, expire_on_commit=False),
+            read_sessions=async_sessionmaker(engine, expire_on_commit=False),
+        )
 
     async def _reap_closed_loops(self) -> None:
         # Connections pooled for a loop that has since closed would otherwise linger until
@@ -205,17 +288,6 @@ class Database:
 
     def __repr__(self) -> str:
         return f"Database({self.path or self.url})"
-
-
-def _make_bundle(engine: AsyncEngine) -> _EngineBundle:
-    event.listen(engine.sync_engine, "connect", _configure_connection)
-    event.listen(engine.sync_engine, "begin", _begin)
-    writer = engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
-    return _EngineBundle(
-        engine=engine,
-        write_sessions=async_sessionmaker(writer, expire_on_commit=False),
-        read_sessions=async_sessionmaker(engine, expire_on_commit=False),
-    )
 
 
 def _create_private_file(path: Path) -> None:
