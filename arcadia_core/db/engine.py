@@ -162,7 +162,7 @@ class Database:
         """Open an existing database file by path, checking it before anything is written."""
         from arcadia_core.db.schema import check_file, ensure_schema
 
-        state = check_file(path)
+        state = check_file(path, writable=True)
         database = cls(f"sqlite+aiosqlite:///{path}", path)
         if upgrade:
             try:

@@ -7,6 +7,7 @@ saves every `arcadia` command and TUI start about a third of a second.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -87,37 +88,101 @@ def known_revisions() -> set[str]:
     return set(revision_graph())
 
 
-def check_file(path: Path) -> FileState:
+def check_file(path: Path, *, writable: bool = False) -> FileState:
     """Inspect `path` without writing to it; refuse what is not ours to open.
 
-    Raises `NotADatabase` for a file that is not SQLite (or is damaged) and `SchemaTooNew`
-    for a database stamped by a newer Arcadia.
+    Raises `NotADatabase` for a file that is not SQLite, is truncated or damaged,
+    `SchemaTooNew` for a database stamped by a newer Arcadia, `DatabaseLocked` when another
+    process holds it for longer than the busy timeout, and, with `writable`, `DatabaseError`
+    when we may not write to the file or its directory. A file it refuses is left exactly as
+    it was: no `-wal` or `-shm` file appears next to it.
     """
+    from arcadia_core.db.engine import busy_timeout_ms, translate_error
+
+    path = Path(os.path.abspath(path))
+    header = _read_header(path)
+    if writable:
+        _refuse_read_only(path)
+    wal = path.with_name(f"{path.name}-wal")
+    # A WAL database that nobody has open has no -wal file. Reading it through a normal
+    # read-only connection would create -wal and -shm files; `immutable` reads the file
+    # alone, which is exact while no -wal exists (a writer arriving meanwhile writes there).
+    immutable = header[_WRITE_VERSION] == _WAL_VERSION and not wal.exists()
+    busy_ms = busy_timeout_ms()
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise DatabaseError(f"cannot read {path}: {error.strerror}") from error
-    if header != SQLITE_HEADER:
-        what = "an empty file" if not header else "not an SQLite database"
-        raise NotADatabase(f"{path} is {what}; refusing to open or modify it")
-    try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
         try:
-            tables = frozenset(
-                row[0]
-                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            )
-            revision = None
-            if VERSION_TABLE in tables:
-                row = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
-                revision = row[0] if row else None
-        finally:
-            connection.close()
+            revision, tables = _read_schema(path, immutable=immutable, busy_ms=busy_ms)
+        except sqlite3.DatabaseError:
+            if not (immutable and wal.exists()):
+                raise
+            revision, tables = _read_schema(path, immutable=False, busy_ms=busy_ms)
     except sqlite3.DatabaseError as error:
+        translated = translate_error(error, path, busy_ms)
+        if isinstance(translated, DatabaseError):
+            raise translated from error
         raise NotADatabase(f"{path} is damaged or unreadable: {error}") from error
     _refuse_unknown_revision(path, revision)
     return FileState(path=path, revision=revision, tables=tables)
+
+
+_HEADER_SIZE = 100
+_WRITE_VERSION = 18
+_WAL_VERSION = 2
+
+
+def _read_header(path: Path) -> bytes:
+    """The 100-byte SQLite header, after checking that the file is plausibly a whole database."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER_SIZE)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError as error:
+        raise DatabaseError(f"cannot read {path}: {error.strerror or error}") from error
+    if not header.startswith(SQLITE_HEADER):
+        what = "an empty file" if not header else "not an SQLite database"
+        raise NotADatabase(f"{path} is {what}; refusing to open or modify it")
+    if len(header) < _HEADER_SIZE:
+        raise NotADatabase(f"{path} is truncated ({size} bytes); refusing to open or modify it")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is trustworthy when the "version valid for" field matches the change
+    # counter; a file shorter than that many pages has lost its tail.
+    if pages and header[92:96] == header[24:28] and size < pages * page_size:
+        raise NotADatabase(
+            f"{path} is truncated ({size:,} bytes where its header says {pages * page_size:,}); "
+            "refusing to open or modify it"
+        )
+    return header
+
+
+def _refuse_read_only(path: Path) -> None:
+    # Checked with the effective ids (and capabilities), like SQLite's own open() will be.
+    effective = os.access in os.supports_effective_ids
+    for target, what in ((path, "file"), (path.parent, "directory")):
+        if not os.access(target, os.W_OK, effective_ids=effective):
+            raise DatabaseError(
+                f"{path} is read-only (no write permission on its {what}); Arcadia needs to "
+                "write to the database file and its directory",
+                title="Read-only database",
+            )
+
+
+def _read_schema(
+    path: Path, *, immutable: bool, busy_ms: int
+) -> tuple[str | None, frozenset[str]]:
+    uri = f"{path.as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    connection = sqlite3.connect(uri, uri=True, timeout=busy_ms / 1000)
+    try:
+        listing = connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        tables = frozenset(row[0] for row in listing)
+        revision = None
+        if VERSION_TABLE in tables:
+            row = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+            revision = row[0] if row else None
+    finally:
+        connection.close()
+    return revision, tables
 
 
 def _refuse_unknown_revision(path: Path | str, revision: str | None) -> None:

@@ -25,8 +25,8 @@ from sqlalchemy.exc import SQLAlchemyError
 import arcadia_core.models  # noqa: F401  (registers every table)
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database, database_path, metadata
-from arcadia_core.db.schema import SQLITE_HEADER, VERSION_TABLE, known_revisions
-from arcadia_core.errors import DatabaseError, LegacyImportError, NotADatabase, SchemaTooNew
+from arcadia_core.db.schema import check_file
+from arcadia_core.errors import DatabaseError, LegacyImportError
 from arcadia_core.legacy import human
 from arcadia_core.legacy import parsers as p
 from arcadia_core.legacy.discover import Discovery, LegacySource, discover
@@ -87,22 +87,12 @@ def _read_only(path: Path) -> Iterator[Connection]:
     Without a WAL file everything is in the main file, and `immutable` reads it without
     creating -wal/-shm files; with one, a read-only open must go through it.
     """
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise NotADatabase(f"{path} is not an SQLite database; refusing to read it")
+    check_file(path)  # empty, damaged, newer or locked: refused before anything is read
     wal = path.with_name(path.name + "-wal").exists()
     options = "mode=ro" if wal else "mode=ro&immutable=1"
     engine = create_engine(f"sqlite:///file:{path}?{options}&uri=true")
     try:
         with engine.connect() as connection:
-            if VERSION_TABLE in inspect(connection).get_table_names():
-                revision = connection.exec_driver_sql(
-                    f"SELECT version_num FROM {VERSION_TABLE}"
-                ).scalar()
-                if revision is not None and revision not in known_revisions():
-                    raise SchemaTooNew(
-                        f"{path} has schema version {revision}, newer than this Arcadia"
-                    )
             yield connection
     finally:
         engine.dispose()

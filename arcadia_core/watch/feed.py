@@ -127,7 +127,7 @@ class _Reader:
                 "or start an agent in this project)",
                 title="No database",
             )
-        check_file(self.path)
+        check_file(self.path, writable=True)
         stat = os.stat(self.path)
         self.identity = (stat.st_dev, stat.st_ino)
         uri = f"{self.path.as_uri()}?mode=ro"
