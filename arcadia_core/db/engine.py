@@ -8,6 +8,7 @@ import functools
 import hashlib
 import os
 import sqlite3
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -154,7 +155,12 @@ class Database:
                     "or start an agent in this project)",
                     title="No database",
                 )
-            _create_private_file(path)
+            try:
+                _create_private_file(path)
+            except OSError as error:
+                raise DatabaseError(
+                    f"cannot create {path}: {error.strerror or error}", title="No database"
+                ) from error
         return await cls.open_file(path, upgrade=upgrade)
 
     @classmethod
@@ -293,10 +299,19 @@ class Database:
 def _create_private_file(path: Path) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    # Made under a temporary name and linked into place, so that a process killed half-way
+    # never leaves an empty or half-made file at the database path (which we would refuse).
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
     os.close(fd)
-    # An empty file is a valid empty SQLite database; make it one explicitly so the header
-    # check in `check_file` recognises it as ours.
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA journal_mode = WAL")
-    os.chmod(path, 0o600)
+    try:
+        os.chmod(temporary, 0o600)
+        with contextlib.closing(sqlite3.connect(temporary)) as connection:
+            # An empty file is a valid empty SQLite database; give it a header explicitly so
+            # the check in `check_file` recognises it as ours.
+            connection.execute("PRAGMA journal_mode = WAL")
+        with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+            os.link(temporary, path)
+    finally:
+        for leftover in (temporary, f"{temporary}-wal", f"{temporary}-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
