@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +23,30 @@ from arcadia_core.db import Database
 from arcadia_core.errors import Conflict
 from arcadia_core.managers.autonomy import AutonomyManager
 from arcadia_core.managers.human_interface import HumanInterface, InjectionType
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_process(
+    *args: str | Path, module: str = "tests.agent_process", env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """Start `python -m MODULE ARGS` with pipes, the test's import path and user `tester`."""
+    environment = {
+        **os.environ,
+        "ARCADIA_USER": "tester",
+        "NO_COLOR": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        **(env or {}),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *map(str, args)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO_ROOT,
+        env=environment,
+    )
 
 
 async def read_line() -> str:

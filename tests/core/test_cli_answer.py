@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,31 +15,17 @@ import pytest
 from arcadia_core.clock import fixed_clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.managers import HumanInterface, InjectionPoint, InjectionType
+from tests.agent_process import start_process
 from tests.cli_helpers import arcadia
 from tests.cli_inprocess import run_cli
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 RACE_REPEATS = int(os.environ.get("ARCADIA_RACE_REPEATS", "30"))
 CLI_RACES = int(os.environ.get("ARCADIA_CLI_RACES", "2"))
 
 
 def start(*args: str | Path, module: str = "tests.agent_process") -> subprocess.Popen[str]:
     """Start `python -m MODULE ARGS` with the test's import path and user."""
-    env = {
-        **os.environ,
-        "ARCADIA_USER": "tester",
-        "NO_COLOR": "1",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", module, *map(str, args)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO_ROOT,
-        env=env,
-    )
+    return start_process(*args, module=module)
 
 
 @pytest.fixture(autouse=True)
