@@ -14,9 +14,11 @@ from textual.screen import Screen
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.config import Settings
 from arcadia_core.db import Database
+from arcadia_core.errors import ArcadiaError
 from arcadia_tui.changes import ChangeHub
 from arcadia_tui.commands import AREA_COMMANDS, AppCommands, ViewCommands
 from arcadia_tui.screens.autonomy import AutonomyScreen
+from arcadia_tui.screens.database_error import DatabaseErrorScreen
 from arcadia_tui.screens.failures import FailuresScreen
 from arcadia_tui.screens.help import HelpScreen
 from arcadia_tui.screens.live import LiveScreen
@@ -129,6 +131,8 @@ class ArcadiaApp(App[int]):
         self._close_database = database is None if close_database is None else close_database
         self.changes = ChangeHub(self)
         """The change feed every view follows."""
+        self.database_error: ArcadiaError | None = None
+        """Why the database could not be opened (the app then shows only that)."""
 
     @property
     def database(self) -> Database:
@@ -139,10 +143,20 @@ class ArcadiaApp(App[int]):
 
     async def on_load(self) -> None:
         if self._database is None:
-            self._database = await Database.open(self.settings.project_dir, create=False)
+            try:
+                self._database = await Database.open(self.settings.project_dir, create=False)
+            except ArcadiaError as error:
+                self.database_error = error
 
     def on_mount(self) -> None:
+        if self.database_error is not None:
+            self.push_screen(DatabaseErrorScreen(self.database_error))
+            return
         self.run_worker(self.changes.run(), group="change-feed", exit_on_error=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a database only quitting makes sense: no view, palette or help can work.
+        return self.database_error is None or action == "quit"
 
     def action_help(self) -> None:
         """Show the keys of the current view."""

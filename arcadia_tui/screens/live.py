@@ -146,8 +146,9 @@ class LiveScreen(Screen[None]):
         self.query_one(StatusBar).project = self.arcadia.settings.project_dir
         self.query_one(PointDetail).border_title = "Selected question"
         self.watch_pending_count(0)
-        self.follow_changes()
-        self.load_session()
+        if self.arcadia.database_error is None:  # else the app shows the error instead
+            self.follow_changes()
+            self.load_session()
 
     # -- widgets ------------------------------------------------------------------------------
 
