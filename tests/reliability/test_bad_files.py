@@ -19,13 +19,17 @@ from pathlib import Path
 
 import pytest
 
+from arcadia_core.config import Settings
 from arcadia_core.db import Database, database_path
 from arcadia_core.managers import HumanInterface, InjectionType
+from arcadia_tui.app import build_app
+from arcadia_tui.screens.database_error import DatabaseErrorScreen
 from tests.agent_process import REPO_ROOT
 from tests.cli_helpers import arcadia
 from tests.cli_inprocess import CliResult, run_cli
 from tests.legacy_helpers import copy_sample
 from tests.reliability.helpers import directory_state, processes, read_line, report, worker
+from tests.tui.conftest import live_screen, rendered_text, squash, wait_until
 
 pytestmark = pytest.mark.reliability
 
@@ -165,7 +169,7 @@ async def test_a_read_only_database_is_refused_in_one_line_and_changed_nothing(
     path.parent.chmod(0o777 if what == "file" else 0o555)
     try:
         before = arcadia_dir_state(project_dir)
-        commands = (("pending",), ("respond", POINT, "yes"), ("watch", "--json"), ("db", "info"))
+        commands = (("pending",), ("respond", POINT, "yes"), ("watch", "--json"), ("tui",))
         for command in commands:
             result = run_as_another_user(*command, "--project-dir", project_dir)
             assert_one_line_error(result, f"is read-only (no write permission on its {what})")
@@ -205,3 +209,65 @@ async def test_a_database_locked_for_longer_than_the_busy_timeout_is_one_line(
         point = await HumanInterface(database).get_point_async(POINT)
         assert point.is_pending
     report(f"locked ({kind})", busy_timeout_ms=300, commands_refused=len(writes) + 1)
+
+
+# -- the TUI ----------------------------------------------------------------------------------
+
+
+async def open_tui_on(project_dir: Path) -> tuple[int | None, str, str]:
+    """Start the TUI as `arcadia tui` builds it; return its exit code, title and message."""
+    app = build_app(Settings(project_dir=project_dir, poll_interval=0.02, user="alice"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DatabaseErrorScreen))
+        title = squash(rendered_text(app.screen.query_one("#database-error-title")))
+        message = squash(rendered_text(app.screen.query_one("#database-error-message")))
+        await pilot.press("q")
+    return app.return_code, title, message
+
+
+@pytest.mark.parametrize("kind", BAD_KINDS)
+async def test_the_tui_shows_why_it_cannot_open_a_bad_file_and_changes_nothing(
+    project_dir: Path, kind: str
+) -> None:
+    says = spoil(await make_database(project_dir), kind)
+    before = arcadia_dir_state(project_dir)
+    code, title, message = await open_tui_on(project_dir)
+    assert code == 1 and title
+    assert squash(says) in message, message
+    assert arcadia_dir_state(project_dir) == before
+
+
+async def test_the_tui_shows_a_locked_database_and_a_refused_answer(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_database(project_dir)
+    monkeypatch.setenv("ARCADIA_BUSY_TIMEOUT_MS", "300")
+    with processes() as started:
+        # Locked for readers too: the TUI cannot even start.
+        started.append(holder := worker("hold-lock", project_dir, "locking-mode"))
+        assert await read_line(holder) == "locked"
+        code, title, message = await open_tui_on(project_dir)
+        assert (code, title) == (1, "Databaselocked")
+        assert squash("is locked by another process (waited 0.3 s)") in message
+        holder.kill()
+        holder.communicate(timeout=30)
+
+        # Locked for writers only: the TUI shows the point, and answering says why it failed.
+        started.append(holder := worker("hold-lock", project_dir, "exclusive"))
+        assert await read_line(holder) == "locked"
+        app = build_app(Settings(project_dir=project_dir, poll_interval=0.02, user="alice"))
+        notes: list[tuple[str, str]] = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await live_screen(pilot)
+            original = screen.notify
+            screen.notify = lambda message, **options: (  # type: ignore[method-assign]
+                notes.append((options.get("title", ""), message)),
+                original(message, **options),
+            )[1]
+            await wait_until(pilot, lambda: screen.queue.row_count == 1)
+            await pilot.press("1")
+            await wait_until(pilot, lambda: any(t == "Database locked" for t, _ in notes))
+        assert any("is locked by another process (waited 0.3 s)" in m for _, m in notes), notes
+    async with await Database.open(project_dir) as database:
+        assert (await HumanInterface(database).get_point_async(POINT)).is_pending
+    report("TUI on a locked database", start_refused=1, answer_refused=1, crashed=0)
