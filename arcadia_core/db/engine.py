@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from arcadia_core.db.types import has_lone_surrogates, storable_text
 from arcadia_core.errors import DatabaseError, DatabaseLocked, InvalidInput, NotADatabase
 
 DB_DIRNAME = ".arcadia"
@@ -102,6 +103,41 @@ def _configure_connection(busy_ms: int, dbapi_connection: Any, _record: Any) -> 
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
+
+
+def _storable_row(row: Any) -> Any:
+    if isinstance(row, dict):
+        if any(_needs_repair(value) for value in row.values()):
+            return {key: _repaired(value) for key, value in row.items()}
+        return row
+    if isinstance(row, tuple | list) and any(_needs_repair(value) for value in row):
+        return type(row)(_repaired(value) for value in row)
+    return row
+
+
+def _needs_repair(value: Any) -> bool:
+    return isinstance(value, str) and not value.isascii() and has_lone_surrogates(value)
+
+
+def _repaired(value: Any) -> Any:
+    return storable_text(value) if _needs_repair(value) else value
+
+
+def _storable_parameters(
+    _connection: Any,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> tuple[str, Any]:
+    # Text reaches SQLite as UTF-8, which has no form for a lone surrogate (Python strings
+    # decoded with `surrogateescape` carry them): the driver would raise UnicodeEncodeError
+    # and the whole operation fail. Such a character is stored as U+FFFD instead. JSON
+    # values are unaffected: they are escaped (`\ud800`) and come back intact.
+    if executemany:
+        return statement, [_storable_row(row) for row in parameters]
+    return statement, _storable_row(parameters)
 
 
 def _begin(connection: Connection) -> None:
@@ -270,6 +306,7 @@ class Database:
         configure = functools.partial(_configure_connection, self.busy_timeout_ms)
         event.listen(engine.sync_engine, "connect", configure)
         event.listen(engine.sync_engine, "begin", _begin)
+        event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
         writer = engine.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
         return _EngineBundle(
             engine=engine,

@@ -99,3 +99,16 @@ class RealFloat(TypeDecorator[float]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> float | None:
         return None if value is None else float(value)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogates(text: str) -> bool:
+    """True when `text` holds a surrogate code point, which has no UTF-8 form."""
+    return _LONE_SURROGATE.search(text) is not None
+
+
+def storable_text(text: str) -> str:
+    """`text` as a text column stores it: each lone surrogate becomes U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text)

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from arcadia_core.db.types import storable_text
+
 KEY_SIZE = 16
 
 
@@ -37,13 +39,16 @@ def fingerprint(table: str, columns: Sequence[str], row: Mapping[str, Any]) -> b
         ensure_ascii=False,
         default=str,
     )
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=KEY_SIZE).digest()
+    # Hashed as stored: a lone surrogate (a "\ud800" escape in a legacy JSON file) is kept in
+    # a JSON column but becomes U+FFFD in a text one, so both forms must give one key.
+    return hashlib.blake2b(storable_text(text).encode(), digest_size=KEY_SIZE).digest()
 
 
 def id_key(table: str, business_id: object) -> bytes:
     """The key of the record of `table` whose business id is `business_id`."""
     text = f"{table}\x00{business_id}"
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=KEY_SIZE, person=b"id").digest()
+    data = storable_text(text).encode()
+    return hashlib.blake2b(data, digest_size=KEY_SIZE, person=b"id").digest()
 
 
 class SeenStore:
