@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
-from arcadia_core.db.types import has_lone_surrogates, storable_text
+from arcadia_core.db.types import dumps_json, has_lone_surrogates, storable_text
 from arcadia_core.errors import DatabaseError, DatabaseLocked, InvalidInput, NotADatabase
 
 DB_DIRNAME = ".arcadia"
@@ -176,7 +176,9 @@ class Database:
         self._shared: _EngineBundle | None = None
         if path is None:
             # An in-memory database lives in one connection, shared by every loop.
-            self._shared = self._make_bundle(create_async_engine(url, poolclass=StaticPool))
+            self._shared = self._make_bundle(
+                create_async_engine(url, poolclass=StaticPool, json_serializer=dumps_json)
+            )
 
     @classmethod
     async def open(
@@ -237,7 +239,7 @@ class Database:
         loop = asyncio.get_running_loop()
         bundle = self._bundles.get(loop)
         if bundle is None:
-            bundle = self._make_bundle(create_async_engine(self.url))
+            bundle = self._make_bundle(create_async_engine(self.url, json_serializer=dumps_json))
             self._bundles[loop] = bundle
         return bundle
 

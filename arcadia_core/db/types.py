@@ -1,7 +1,9 @@
-"""Column types shared by every model: UTC timestamps that read ArcadiaForge's text forms."""
+"""Column types shared by every model: UTC timestamps that read ArcadiaForge's text forms, and
+the JSON serializer every engine uses."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -112,3 +114,42 @@ def has_lone_surrogates(text: str) -> bool:
 def storable_text(text: str) -> str:
     """`text` as a text column stores it: each lone surrogate becomes U+FFFD."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+MAX_JSON_DEPTH = 600
+"""Deepest nesting of lists and objects a JSON column keeps; deeper parts are cut."""
+JSON_CUT_MARK = f"… (nested deeper than {MAX_JSON_DEPTH} levels: cut)"
+
+
+def json_storable(value: Any) -> Any:
+    """`value` with the lists and objects nested deeper than `MAX_JSON_DEPTH` replaced by a mark.
+
+    Python's JSON encoder and decoder recurse once per level, so a deeper value (an agent's
+    context nested thousands of levels) would raise RecursionError when stored or read. The
+    copy is made without recursion, for the same reason.
+    """
+    if not isinstance(value, dict | list | tuple):
+        return value
+    root: dict[Any, Any] | list[Any] = {} if isinstance(value, dict) else []
+    pending: list[tuple[Any, dict[Any, Any] | list[Any], int]] = [(value, root, 1)]
+    while pending:
+        source, target, depth = pending.pop()
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in items:
+            child = item
+            if isinstance(item, dict | list | tuple):
+                if depth >= MAX_JSON_DEPTH:
+                    child = JSON_CUT_MARK
+                else:
+                    child = {} if isinstance(item, dict) else []
+                    pending.append((item, child, depth + 1))
+            if isinstance(target, dict):
+                target[key] = child
+            else:
+                target.append(child)
+    return root
+
+
+def dumps_json(value: Any) -> str:
+    """The engine's JSON serializer: `json.dumps` of `json_storable(value)`."""
+    return json.dumps(json_storable(value))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
 from enum import Enum, StrEnum
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from arcadia_core.db.types import parse_timestamp
+from arcadia_core.db.types import json_storable, parse_timestamp
 from arcadia_core.events import EventType, record_event
 from arcadia_core.models import InjectionPointModel
 
@@ -122,8 +122,12 @@ class InjectionPoint:
         return f"[{self.point_id}] {self.point_type} ({state}): {recommendation}"
 
     def to_dict(self) -> dict[str, Any]:
-        """All fields as a JSON-ready dict."""
-        return asdict(self)
+        """All fields as a JSON-ready dict (context and options copied, not shared)."""
+        # Not dataclasses.asdict: it deep-copies with two Python frames per level, and an
+        # agent's context may be nested hundreds of levels deep.
+        data = {item.name: getattr(self, item.name) for item in fields(self)}
+        data.update(context=dict(self.context), options=list(self.options))
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InjectionPoint:
@@ -194,8 +198,9 @@ class NewPoint:
 
 
 def json_safe(value: Any) -> Any:
-    """A copy of `value` that JSON can store (unknown objects become their `str`)."""
-    return json.loads(json.dumps(value, default=str))
+    """A copy of `value` that JSON can store (unknown objects become their `str`, levels nested
+    deeper than `MAX_JSON_DEPTH` a mark)."""
+    return json.loads(json.dumps(json_storable(value), default=str))
 
 
 def point_from_row(row: InjectionPointModel) -> InjectionPoint:

@@ -21,6 +21,7 @@ from sqlalchemy import update
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
+from arcadia_core.db.types import json_storable
 from arcadia_core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from arcadia_core.events import EventType, record_event
 from arcadia_core.managers.event_queries import Event, RunMetrics, SessionInfo, SessionMetrics
@@ -201,6 +202,7 @@ class Observability(ObservabilityReads):
         self, tool_name: str, tool_input: Any, feature_index: int | None = None
     ) -> str:
         """Log a tool call; inputs over 1000 characters of JSON are replaced by a preview."""
+        tool_input = json_storable(tool_input)
         encoded = json.dumps(tool_input, default=str)
         if len(encoded) > TOOL_INPUT_LIMIT:
             tool_input = {"_truncated": True, "_preview": encoded[:500]}

@@ -208,12 +208,14 @@ ALL_KINDS: frozenset[str] = frozenset(
 
 
 def _jsonable(value: Any) -> Any:
+    # A record's own fields may be datetimes; what they contain is decoded JSON already, so
+    # it is not walked (an agent's context may be nested hundreds of levels deep).
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(key): _jsonable(item) for key, item in value.items()}
+        return {str(key): item for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
+        return [item.isoformat() if isinstance(item, datetime) else item for item in value]
     return value
 
 
