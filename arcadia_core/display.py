@@ -21,6 +21,19 @@ def _symbol(match: re.Match[str]) -> str:
     return "\ufffd"
 
 
+def safe_str(value: object) -> str:
+    """`str(value)`, or a placeholder when that fails (a value nested thousands of levels deep
+    exhausts the recursion limit; an agent's object may have a `__str__` that raises)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except RecursionError:
+        return f"<{type(value).__name__} nested too deeply to show>"
+    except Exception:
+        return f"<{type(value).__name__} that cannot be shown>"
+
+
 def printable(value: object, *, max_chars: int | None = None, one_line: bool = False) -> str:
     """`value` as text whose control characters and escape sequences are shown, never obeyed.
 
@@ -28,7 +41,7 @@ def printable(value: object, *, max_chars: int | None = None, one_line: bool = F
     newlines are kept unless `one_line`, which shows them as `⏎`. Text longer than
     `max_chars` is cut and says how much was left out.
     """
-    text = value if isinstance(value, str) else str(value)
+    text = safe_str(value)
     cut = 0
     if max_chars is not None and len(text) > max_chars:
         cut = len(text) - max_chars

@@ -12,6 +12,7 @@ from enum import Enum, IntEnum
 from typing import Any
 
 from arcadia_core.clock import utc_now
+from arcadia_core.display import safe_str
 from arcadia_core.errors import InvalidInput
 
 MAX_HISTORY = 50
@@ -392,13 +393,13 @@ def summarize_action(tool: str, action_input: dict[str, Any]) -> str:
     """A short human summary of the action (`Write to x.py`, `Run: npm test...`)."""
     name = base_tool_name(tool)
     file_path = action_input.get("file_path")
-    basename = str(file_path).replace("\\", "/").rsplit("/", 1)[-1] if file_path else None
+    basename = safe_str(file_path).replace("\\", "/").rsplit("/", 1)[-1] if file_path else None
     if name == "Write" and basename:
         return f"Write to {basename}"
     if name == "Edit" and basename:
         return f"Edit {basename}"
     if name == "Bash" and action_input.get("command"):
-        return f"Run: {str(action_input['command'])[:50]}..."
+        return f"Run: {safe_str(action_input['command'])[:50]}..."
     if name == "feature_mark" and action_input.get("index") is not None:
         return f"Mark feature #{action_input['index']} as passing"
     if name == "Read" and basename:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
+from arcadia_core.display import safe_str
 from arcadia_core.errors import InvalidInput
 from arcadia_core.managers.injection_points import InjectionType
 
@@ -316,7 +317,7 @@ class _SafeFormatter(string.Formatter):
                 value = self.convert_field(value, conversion) if conversion else value
                 out.append(format(value, spec or ""))
             except Exception:
-                out.append(str(value))
+                out.append(safe_str(value))
         return "".join(out)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import regex
 
+from arcadia_core.display import safe_str
 from arcadia_core.errors import InvalidInput
 
 MAX_MATCH_CHARS = 10_000
@@ -299,7 +300,7 @@ def tool_matches(pattern_tool: str | None, tool: str) -> bool:
 def field_text(action_input: dict[str, Any], field_name: str) -> str:
     """The bounded text of one input field ("" when missing)."""
     value = action_input.get(field_name)
-    return "" if value is None else str(value)[:MAX_MATCH_CHARS]
+    return "" if value is None else safe_str(value)[:MAX_MATCH_CHARS]
 
 
 def match_pattern(pattern: RiskPattern, tool: str, action_input: dict[str, Any]) -> str | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from arcadia_core.clock import utc_now
+from arcadia_core.display import safe_str
 from arcadia_core.managers.risk_patterns import RiskLevel
 from arcadia_core.models import RiskAssessmentModel
 
@@ -126,13 +127,13 @@ class AssessmentRecord:
 
 
 def _cut(value: object, limit: int) -> str:
-    text = str(value)
+    text = safe_str(value)
     return text if len(text) <= limit else text[:limit] + "..."
 
 
 def summarize_action(tool: str, action_input: dict[str, Any]) -> tuple[str, str]:
     """ArcadiaForge's one-line action description and `key=value` input summary."""
-    path = str(action_input.get("file_path") or "")
+    path = safe_str(action_input.get("file_path") or "")
     name = os.path.basename(path.replace("\\", "/")) if path else "file"
     if tool == "Write":
         action = f"Write to {name}"
