@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
-# C0 controls (except tab and newline, handled by the caller's choice), DEL, C1 controls, and
-# the bidirectional overrides that can make text read differently from what it is.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls (except tab and newline, handled by the caller's choice), DEL, C1 controls, the
+# bidirectional overrides that can make text read differently from what it is, and lone
+# surrogates (which UTF-8 cannot encode: printing one raises UnicodeEncodeError).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+# What JSON may carry unescaped but a terminal could obey, or UTF-8 cannot encode.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NEWLINES = re.compile("\r\n|\n|\r")
 
 TRUNCATION_MARK = "…"
@@ -51,3 +58,15 @@ def printable(value: object, *, max_chars: int | None = None, one_line: bool = F
     if cut:
         text += f"{TRUNCATION_MARK} (+{cut:,} chars)"
     return text
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """`value` as JSON that is safe to print: readable non-ASCII text, nothing a terminal obeys.
+
+    JSON escapes C0 controls itself; DEL, C1 controls, line separators, bidirectional
+    overrides and lone surrogates are written as `\\uXXXX` escapes too (the same JSON value),
+    so the output neither drives the terminal nor fails to encode. Unknown objects become
+    their `str`.
+    """
+    text = json.dumps(value, indent=indent, default=str, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

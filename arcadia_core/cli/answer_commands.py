@@ -21,6 +21,9 @@ from arcadia_core.display import printable
 from arcadia_core.errors import InvalidInput
 from arcadia_core.managers.human_interface import HumanInterface, InjectionPoint
 
+SHOW_MAX_CHARS = 4000
+"""Longest message `arcadia show` prints (the rest is counted; `--json` has it whole)."""
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     json_option = argparse.ArgumentParser(add_help=False)
@@ -159,16 +162,17 @@ def describe_point(point: InjectionPoint) -> list[str]:
         f"Created:   {point.timestamp} ({age} ago)",
     ]
     if point.message:
-        lines.append(f"Message:   {printable(point.message)}")
+        message = printable(point.message, max_chars=SHOW_MAX_CHARS)
+        lines.append(f"Message:   {message}")
     if point.context:
         lines.append("Context:")
-        lines += [f"  {cell(key)}: {cell(value, 200)}" for key, value in point.context.items()]
+        lines += [f"  {cell(key, 60)}: {cell(value, 200)}" for key, value in point.context.items()]
     if point.options:
         lines.append("Options:")
         for number, option in enumerate(point.options, 1):
             marker = "  (recommended)" if option == point.recommendation else ""
-            lines.append(f"  {number}. {cell(option)}{marker}")
-    lines.append(f"Recommendation: {cell(point.recommendation)}")
+            lines.append(f"  {number}. {cell(option, 200)}{marker}")
+    lines.append(f"Recommendation: {cell(point.recommendation, 200)}")
     if point.default_on_timeout is None:
         lines.append("Timeout:   none (the agent waits until answered)")
     else:

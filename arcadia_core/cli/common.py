@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from arcadia_core.display import json_text
 
 
 def project_dir(args: argparse.Namespace) -> Path:
@@ -16,8 +17,7 @@ def project_dir(args: argparse.Namespace) -> Path:
 
 def print_json(value: Any) -> None:
     """Print one JSON document (datetimes and other objects as strings)."""
-    json.dump(value, sys.stdout, indent=2, default=str, ensure_ascii=False)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(value, indent=2) + "\n")
 
 
 def fail(message: str, code: int = 1) -> int:

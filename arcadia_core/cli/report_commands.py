@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -19,7 +18,7 @@ from typing import Any
 from arcadia_core.cli.common import project_dir
 from arcadia_core.cli.tables import format_table
 from arcadia_core.db import Database
-from arcadia_core.display import printable
+from arcadia_core.display import json_text, printable
 from arcadia_core.errors import InvalidInput, NotFound
 from arcadia_core.managers.event_queries import SessionMetrics
 from arcadia_core.managers.failure_analysis import (
@@ -133,7 +132,7 @@ def _csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, indent=2, default=str, ensure_ascii=False)
+    return json_text(value, indent=2)
 
 
 def _md_cell(value: object) -> str:

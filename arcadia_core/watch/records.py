@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from arcadia_core.display import printable
+from arcadia_core.display import json_text, printable
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +229,7 @@ def to_dict(record: Change) -> dict[str, Any]:
 
 def to_json(record: Change) -> str:
     """The record as one line of JSON."""
-    return json.dumps(to_dict(record), ensure_ascii=False, default=str)
+    return json_text(to_dict(record))
 
 
 def _short(value: Any, limit: int = 80) -> str:
