@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,3 +64,18 @@ def snapshot(project_dir: Path) -> dict[str, list[tuple[Any, ...]]]:
             return tables
     finally:
         engine.dispose()
+
+
+def write_escalation_log(path: Path, lines: int) -> None:
+    """Write `lines` distinct escalation records (JSONL) to `path`."""
+    start = datetime(2024, 2, 1, tzinfo=UTC)
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(lines):
+            record = {
+                "timestamp": (start + timedelta(seconds=number, microseconds=number)).isoformat(),
+                "rule_id": "multiple_failures",
+                "severity": 4,
+                "message": f"Agent has failed {number % 9 + 3} times on feature #{number}",
+                "context_summary": {"feature_index": number, "consecutive_failures": 3},
+            }
+            handle.write(json.dumps(record) + "\n")

@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,24 +16,10 @@ import pytest
 from arcadia_core.db import Database, database_path
 from arcadia_core.legacy import import_legacy
 from tests.cli_helpers import arcadia
-from tests.legacy_helpers import copy_sample, snapshot
+from tests.legacy_helpers import copy_sample, snapshot, write_escalation_log
 
 LINES = 30_000
 WAL_BYTES_BEFORE_KILL = 1_000_000
-
-
-def write_escalation_log(path: Path, lines: int) -> None:
-    start = datetime(2024, 2, 1, tzinfo=UTC)
-    with path.open("w", encoding="utf-8") as handle:
-        for number in range(lines):
-            record = {
-                "timestamp": (start + timedelta(seconds=number, microseconds=number)).isoformat(),
-                "rule_id": "multiple_failures",
-                "severity": 4,
-                "message": f"Agent has failed {number % 9 + 3} times on feature #{number}",
-                "context_summary": {"feature_index": number, "consecutive_failures": 3},
-            }
-            handle.write(json.dumps(record) + "\n")
 
 
 @pytest.mark.reliability

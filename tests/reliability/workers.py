@@ -9,6 +9,8 @@ Modes (each prints `ready` once set up, and its result as one JSON line at the e
 - `race-agent DIR` — per `ask` line, create a point that times out at once (default `skip`)
   and print its id; per `wait ID` line, wait for the point (so its timeout races whatever
   answers arrive) and print the `InjectionResponse`;
+- `tui-answer DIR` — run the TUI headless (Pilot) as user alice, print `answering` once the
+  pending points are on screen, then answer each with key 1, as fast as the app allows;
 - `hold-lock DIR KIND` — take the database's lock (`exclusive`: BEGIN EXCLUSIVE; `locking-mode`:
   an exclusive locking-mode connection, which also keeps readers out), print `locked`, and
   hold it until stdin closes.
@@ -183,6 +185,24 @@ async def race_agent(directory: Path) -> None:
                 emit(response.to_dict())
 
 
+async def tui_answer(directory: Path) -> None:
+    from arcadia_core.config import Settings
+    from arcadia_tui.app import build_app
+    from arcadia_tui.screens.live import LiveScreen
+
+    app = build_app(Settings(project_dir=directory, poll_interval=0.02, user="alice"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LiveScreen)
+        await screen.loaded.wait()
+        print("answering", flush=True)
+        while screen.queue.pending_count:
+            await pilot.press("1")
+            await pilot.pause(0.005)
+        print("done", flush=True)
+        await asyncio.Event().wait()  # until killed
+
+
 def hold_lock(directory: Path, kind: str) -> None:
     connection = sqlite3.connect(database_path(directory), isolation_level=None)
     if kind == "locking-mode":
@@ -205,6 +225,8 @@ def main(argv: list[str]) -> None:
         asyncio.run(feed(directory))
     elif mode == "race-agent":
         asyncio.run(race_agent(directory))
+    elif mode == "tui-answer":
+        asyncio.run(tui_answer(directory))
     elif mode == "hold-lock":
         hold_lock(directory, argv[2])
     else:
