@@ -12,6 +12,7 @@ from arcadia_core.errors import InvalidInput
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_DURATION_SECONDS = 10**9
 
 
 def cell(value: object, width: int | None = None) -> str:
@@ -58,7 +59,7 @@ def parse_duration(text: str) -> timedelta:
     except ValueError:
         pass
     else:
-        if not math.isfinite(number) or abs(number) > 10**9:
+        if not math.isfinite(number) or abs(number) > MAX_DURATION_SECONDS:
             raise InvalidInput(f"invalid duration {text!r}")
         return timedelta(seconds=number)
     if not value or _DURATION_PART.sub("", value):
@@ -66,4 +67,6 @@ def parse_duration(text: str) -> timedelta:
     seconds = sum(
         float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(value)
     )
+    if seconds > MAX_DURATION_SECONDS:
+        raise InvalidInput(f"invalid duration {text!r} (longer than {MAX_DURATION_SECONDS:,} s)")
     return timedelta(seconds=seconds)

@@ -10,6 +10,8 @@ from arcadia_core.cli.common import fail, project_dir
 from arcadia_core.db import database_path
 from arcadia_core.watch import DEFAULT_POLL_INTERVAL, ChangeFeed, FeedLost, describe, to_json
 
+MAX_INTERVAL = 3600.0
+
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     watch = subparsers.add_parser(
@@ -38,8 +40,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 async def watch_changes(args: argparse.Namespace) -> int:
-    if args.interval <= 0:
-        return fail("--interval must be a positive number of seconds", code=2)
+    if not 0 < args.interval <= MAX_INTERVAL:  # also refuses nan, which would never poll
+        return fail(
+            f"--interval must be a number of seconds above 0 and at most {MAX_INTERVAL:g}", code=2
+        )
     path = database_path(project_dir(args))
     async with ChangeFeed(path, poll_interval=args.interval, replay_pending=args.pending) as feed:
         # Said on stderr so that standard output stays pure data.
