@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 import getpass
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from arcadia_core.errors import InvalidInput
+
+
+def _poll_interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 3600:  # nan included
+        raise InvalidInput(
+            f"ARCADIA_POLL_INTERVAL must be a number of seconds above 0 and at most 3600, "
+            f"not {text!r}",
+            title="Invalid setting",
+        )
+    return value
 
 
 def default_user() -> str:
@@ -32,7 +49,7 @@ class Settings:
         """Build settings from `ARCADIA_PROJECT_DIR`, `ARCADIA_POLL_INTERVAL`, `ARCADIA_USER`."""
         env = os.environ
         directory = project_dir or env.get("ARCADIA_PROJECT_DIR") or Path.cwd()
-        interval = float(env.get("ARCADIA_POLL_INTERVAL", "0.1"))
+        interval = _poll_interval(env.get("ARCADIA_POLL_INTERVAL", "0.1"))
         return cls(
             project_dir=Path(directory).expanduser().resolve(),
             poll_interval=interval,

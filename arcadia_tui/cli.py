@@ -70,7 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*arguments, "tui"])
     runner = getattr(args, "run", None)
     if runner is not None:
-        return int(runner(args))
+        from arcadia_core.cli.common import fail
+        from arcadia_core.errors import ArcadiaError
+
+        try:
+            return int(runner(args))
+        except ArcadiaError as error:
+            return fail(error.message)
     return run_command(args)
 
 
