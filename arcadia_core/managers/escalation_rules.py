@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 import string
 from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields
@@ -293,6 +294,9 @@ def _compare(ctx: dict[str, Any], name: Any, params: dict[str, Any]) -> bool:
     return False
 
 
+_HUGE_NUMBER = re.compile(r"\d{4,}")
+
+
 class _SafeFormatter(string.Formatter):
     """Formats known fields; anything it cannot format is shown as written."""
 
@@ -308,8 +312,14 @@ class _SafeFormatter(string.Formatter):
                 continue
             written = "{" + field_name + (f"!{conversion}" if conversion else "")
             written += (f":{spec}" if spec else "") + "}"
-            # Attribute and index lookups would let a stored template reach into objects.
-            if not field_name.isidentifier() or field_name not in values or "{" in (spec or ""):
+            # Attribute and index lookups would let a stored template reach into objects; a
+            # width or precision of thousands would make a message of gigabytes.
+            if (
+                not field_name.isidentifier()
+                or field_name not in values
+                or "{" in (spec or "")
+                or _HUGE_NUMBER.search(spec or "")
+            ):
                 out.append(written)
                 continue
             value = values[field_name]
@@ -371,13 +381,13 @@ def check_rule(rule: EscalationRule, custom_functions: set[str] | None = None) -
             report("error", "threshold condition needs a 'value'")
     if kind == "custom":
         function = params.get("function")
-        if not function:
-            report("error", "custom condition needs a 'function' parameter")
+        if not isinstance(function, str) or not function:
+            report("error", "custom condition needs a 'function' parameter (a name)")
         elif function not in (custom_functions or set()):
             report("warning", f"custom function {function!r} is not registered in this process")
     if not isinstance(rule.severity, int) or not 1 <= rule.severity <= 5:
         report("error", f"severity must be 1-5, not {rule.severity!r}")
-    if rule.injection_type not in {t.value for t in InjectionType}:
+    if rule.injection_type not in [t.value for t in InjectionType]:
         report("warning", f"injection type {rule.injection_type!r} is not a known type")
     if not isinstance(rule.timeout_seconds, int) or rule.timeout_seconds < 0:
         report("error", f"timeout_seconds must be an integer >= 0, not {rule.timeout_seconds!r}")
