@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -178,20 +179,26 @@ class Fields:
         return result
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
 def to_int(name: str, value: Any) -> int:
-    """`value` as an int: ints, whole floats and digit strings are accepted."""
+    """`value` as an int: ints, whole floats and digit strings are accepted (64-bit, as SQLite)."""
     if isinstance(value, bool):
         raise RecordError(f"field {name!r}: expected an integer, got a boolean")
+    number: int | None = None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
-    raise RecordError(f"field {name!r}: expected an integer, got {_show(value)}")
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            number = int(value.strip())
+    if number is None:
+        raise RecordError(f"field {name!r}: expected an integer, got {_show(value)}")
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise RecordError(f"field {name!r}: {_show(value)} is too large for a 64-bit integer")
+    return number
 
 
 def to_float(name: str, value: Any) -> float:
