@@ -221,6 +221,9 @@ async def open_tui_on(project_dir: Path) -> tuple[int | None, str, str]:
         await wait_until(pilot, lambda: isinstance(app.screen, DatabaseErrorScreen))
         title = squash(rendered_text(app.screen.query_one("#database-error-title")))
         message = squash(rendered_text(app.screen.query_one("#database-error-message")))
+        await pilot.press("f3", "f4", "f5", "ctrl+p", "question_mark")  # no view can open
+        await pilot.pause()
+        assert isinstance(app.screen, DatabaseErrorScreen)
         await pilot.press("q")
     return app.return_code, title, message
 
