@@ -29,7 +29,7 @@ from tests.cli_helpers import arcadia
 from tests.cli_inprocess import CliResult, run_cli
 from tests.legacy_helpers import copy_sample
 from tests.reliability.helpers import directory_state, processes, read_line, report, worker
-from tests.tui.conftest import live_screen, rendered_text, squash, wait_until
+from tests.tui.conftest import flat, live_screen, rendered_text, squash, wait_until
 
 pytestmark = pytest.mark.reliability
 
@@ -219,7 +219,7 @@ async def open_tui_on(project_dir: Path) -> tuple[int | None, str, str]:
     app = build_app(Settings(project_dir=project_dir, poll_interval=0.02, user="alice"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DatabaseErrorScreen))
-        title = squash(rendered_text(app.screen.query_one("#database-error-title")))
+        title = flat(rendered_text(app.screen.query_one("#database-error-title")))
         message = squash(rendered_text(app.screen.query_one("#database-error-message")))
         await pilot.press("f3", "f4", "f5", "ctrl+p", "question_mark")  # no view can open
         await pilot.pause()
@@ -238,6 +238,7 @@ async def test_the_tui_shows_why_it_cannot_open_a_bad_file_and_changes_nothing(
     assert code == 1 and title
     assert squash(says) in message, message
     assert arcadia_dir_state(project_dir) == before
+    report(f"TUI on a bad file: {kind}", error_screen=title, exit_code=code, files_changed=0)
 
 
 async def test_the_tui_shows_a_locked_database_and_a_refused_answer(
@@ -250,7 +251,7 @@ async def test_the_tui_shows_a_locked_database_and_a_refused_answer(
         started.append(holder := worker("hold-lock", project_dir, "locking-mode"))
         assert await read_line(holder) == "locked"
         code, title, message = await open_tui_on(project_dir)
-        assert (code, title) == (1, "Databaselocked")
+        assert (code, title) == (1, "Database locked")
         assert squash("is locked by another process (waited 0.3 s)") in message
         holder.kill()
         holder.communicate(timeout=30)

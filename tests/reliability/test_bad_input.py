@@ -159,6 +159,7 @@ def test_bad_input_in_a_real_process_is_one_line(project: Path, tmp_path: Path) 
         ("report", "risk", "--limit", "abc", "--project-dir", project),
     ):
         assert_refused(arcadia(*command), command)
+    report("bad input in a real arcadia process", commands=3, one_line_each=True, tracebacks=0)
 
 
 @pytest.mark.parametrize(
@@ -179,6 +180,7 @@ def test_bad_settings_in_the_environment_are_one_line(
         result = run_main(*command, "--project-dir", project)
         assert_refused(result, command)
         assert name in result.stderr
+    report(f"bad setting {name}={value!r}", commands_refused=3, tracebacks=0)
 
 
 async def test_managers_refuse_bad_values_with_invalid_input(db: Database) -> None:

@@ -29,13 +29,25 @@ from arcadia_core.managers import (
     Observability,
     RiskClassifier,
 )
+from arcadia_core.managers.failure_analysis import FailureAnalyzer
+from arcadia_core.managers.risk import RiskLevel, RiskPattern
 from arcadia_tui.app import build_app
 from arcadia_tui.sample import SAMPLE_NOW
+from arcadia_tui.screens.autonomy import AutonomyScreen
+from arcadia_tui.screens.failures import FailuresScreen
+from arcadia_tui.screens.risk import RiskScreen
 from tests.agent_process import start_process
 from tests.cli_inprocess import run_cli
 from tests.legacy_helpers import snapshot
 from tests.reliability.helpers import processes, read_line, report
-from tests.tui.conftest import live_screen, wait_for_text, wait_until
+from tests.tui.conftest import (
+    live_screen,
+    open_view,
+    rendered_text,
+    squash,
+    wait_for_text,
+    wait_until,
+)
 
 pytestmark = pytest.mark.reliability
 
@@ -216,6 +228,12 @@ async def test_cli_shows_hostile_points_literally_and_json_round_trips(
     every = json.loads((await run_cli("pending", "--json", *where)).stdout)
     assert [entry["message"] for entry in every][:1] == [points[0].message]
 
+    events = Observability(db, session_id=1)
+    for text in HOSTILE:
+        await events.log_error_async(text, error_type=text, stack_trace=text)
+    analysed = await run_cli("report", "failures", "--session", "1", "--analyze", *where)
+    assert analysed.returncode == 0, analysed.stderr
+    assert_terminal_safe(analysed.stdout)
     formats = ("text", "json", "csv", "md")
     for kind in ("risk", "failures", "metrics"):
         for form in formats:
@@ -320,3 +338,50 @@ async def test_invalid_utf8_and_escapes_in_legacy_files_are_reported_not_fatal(
     again = await run_cli("migrate", "--json", "--project-dir", project_dir)
     assert again.returncode == 3 and snapshot(project_dir) == before  # idempotent
     report("hostile legacy files", lines=4, imported=2, rejected_with_line=2, crashes=0)
+
+
+def screen_text(screen: Any) -> str:
+    """What every visible widget of the screen shows, as plain text."""
+    return "\n".join(
+        rendered_text(widget) for widget in screen.query("*") if widget.display and widget.size.area
+    )
+
+
+async def test_every_tui_view_shows_hostile_records_literally(
+    db: Database, project_dir: Path
+) -> None:
+    events = Observability(db, session_id=1)
+    risk = RiskClassifier(db, session_id=1)
+    autonomy = AutonomyManager(db, session_id=1)
+    await risk.add_pattern_async(
+        RiskPattern(
+            pattern_id="hostile",
+            description=HOSTILE[0],
+            risk_level=RiskLevel.HIGH,
+            tool="Bash",
+            input_pattern="rm",
+            input_field="command",
+            mitigation=HOSTILE[1],
+        )
+    )
+    for text in [*HOSTILE, SURROGATE, HOSTILE[0] + HUGE]:
+        await risk.assess_async("Bash", {"command": f"rm -rf {text}"})
+        await autonomy.check_action_async(text, {"file_path": text})
+        await events.log_tool_call_async(text, {"command": text, "abyss": nested(100_000)})
+        await events.log_error_async(text, error_type=text, stack_trace=text)
+    await FailureAnalyzer(db).analyze_session_async(1)
+
+    settings = Settings(project_dir=project_dir, poll_interval=0.02, user="alice")
+    app = build_app(settings, db, clock=fixed_clock(SAMPLE_NOW), display_tz=UTC)
+    shown: dict[str, int] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await live_screen(pilot)
+        for key, view in (("f3", AutonomyScreen), ("f4", RiskScreen), ("f5", FailuresScreen)):
+            screen = await open_view(pilot, key, view)
+            await pilot.pause(0.2)
+            text = screen_text(screen)
+            assert not OBEYED.search(text.replace("\n", ""))
+            assert "[bold]bold?" in squash(text) or "[bold]" in text, view.__name__
+            shown[view.__name__] = len(text)
+        assert app.is_running
+    report("hostile records in every TUI view", views=len(shown), crashes=0)
