@@ -21,8 +21,10 @@ from arcadia_tui.screens.autonomy import AutonomyScreen
 from arcadia_tui.screens.database_error import DatabaseErrorScreen
 from arcadia_tui.screens.failures import FailuresScreen
 from arcadia_tui.screens.help import HelpScreen
+from arcadia_tui.screens.learning import LearningScreen
 from arcadia_tui.screens.live import LiveScreen
 from arcadia_tui.screens.risk import RiskScreen
+from arcadia_tui.screens.sessions import SessionsScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,20 @@ VIEWS: tuple[View, ...] = (
         "f5",
         FailuresScreen,
         "Failure reports by session: cause, errors, fixes, timeline; export",
+    ),
+    View(
+        "learning",
+        "Learning",
+        "f6",
+        LearningScreen,
+        "Interventions and learned patterns; auto-apply on or off",
+    ),
+    View(
+        "sessions",
+        "Sessions",
+        "f7",
+        SessionsScreen,
+        "Agent sessions with duration and cost, and a live, filterable tail of events",
     ),
 )
 """Every view, in menu order. A new view adds its entry here (F3 and up are free)."""

@@ -268,7 +268,70 @@ class FailureCommands(AreaCommands):
     )
 
 
-AREA_COMMANDS: tuple[type[AreaCommands], ...] = (AutonomyCommands, RiskCommands, FailureCommands)
+class LearningCommands(AreaCommands):
+    """Learned patterns and interventions."""
+
+    COMMAND_LIST = (
+        AreaCommand(
+            "learning: toggle auto-apply",
+            "For the highlighted pattern, after confirmation (space)",
+            "learning",
+            "action_toggle_auto",
+        ),
+        AreaCommand(
+            "learning: show interventions",
+            "Move to the recorded interventions (i)",
+            "learning",
+            "action_focus_interventions",
+        ),
+    )
+
+
+class SessionCommands(AreaCommands):
+    """Sessions and the event tail."""
+
+    COMMAND_LIST = (
+        AreaCommand(
+            "sessions: filter events by type",
+            "Pick an event type (t)",
+            "sessions",
+            "action_pick_type",
+        ),
+        AreaCommand(
+            "sessions: show errors only",
+            "Only `error` events in the tail",
+            "sessions",
+            "set_event_type",
+            ("error",),
+        ),
+        AreaCommand(
+            "sessions: events of the highlighted session",
+            "Only its events in the tail (e)",
+            "sessions",
+            "action_events_of_session",
+        ),
+        AreaCommand(
+            "sessions: pause or follow the tail",
+            "Stop or resume it (p)",
+            "sessions",
+            "action_toggle_follow",
+        ),
+        AreaCommand(
+            "sessions: clear event filters",
+            "Every event, newest first (x)",
+            "sessions",
+            "action_clear_filters",
+        ),
+    )
+
+
+AREA_COMMANDS: tuple[type[AreaCommands], ...] = (
+    AutonomyCommands,
+    RiskCommands,
+    FailureCommands,
+    LearningCommands,
+    SessionCommands,
+)
 """Every view area's provider (the app registers them all)."""
 
 

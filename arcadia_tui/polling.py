@@ -1,4 +1,4 @@
-"""Row views the Live view shows (frozen, no ORM, no widgets) and the queries that seed them."""
+"""Row views the views show (frozen, no ORM, no widgets) and the queries that seed them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from typing import Any
 
 from arcadia_core.clock import Clock
 from arcadia_core.db import Database
-from arcadia_core.watch import EscalationLogged, InjectionCreated, InjectionResolved, rows
+from arcadia_core.managers.event_queries import Event
+from arcadia_core.watch import (
+    EscalationLogged,
+    EventLogged,
+    InjectionCreated,
+    InjectionResolved,
+    rows,
+)
 from arcadia_core.watch import queries as q
 
 FREE_TEXT_TYPES = frozenset({"guidance", "redirect"})
@@ -217,3 +224,88 @@ def format_countdown(seconds: float) -> str:
         return f"{minutes}:{secs:02d}"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+EVENT_SUMMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "tool_call": ("tool_input",),
+    "tool_result": ("error_message",),
+    "tool_error": ("error_message",),
+    "tool_blocked": ("reason", "error_message"),
+    "error": ("error_message",),
+    "warning": ("message",),
+    "decision": ("choice", "rationale"),
+    "git_commit": ("message",),
+    "human_injection": ("message", "point_id"),
+    "human_response": ("response", "responded_by"),
+    "escalation_triggered": ("message", "rule_id"),
+    "session_end": ("status", "reason"),
+    "usage_report": ("estimated_cost_usd", "input_tokens"),
+}
+"""Which payload keys say what an event of each type is about, first found wins."""
+_MERGED_KEYS = ("feature_index", "tool_name", "duration_ms")
+
+
+def _summary_value(value: Any) -> str:
+    if isinstance(value, Mapping):
+        for key in ("command", "file_path", "url", "pattern", "query"):
+            if key in value:
+                return f"{key}={value[key]}"
+        return ", ".join(f"{key}={item}" for key, item in list(value.items())[:3])
+    return str(value)
+
+
+def event_summary(event_type: str, data: Mapping[str, Any]) -> str:
+    """What an event is about, in one line (the most telling payload value)."""
+    if event_type == "tool_result" and data.get("success"):
+        return "ok"
+    if event_type == "session_start":
+        return "session started"
+    for key in EVENT_SUMMARY_KEYS.get(event_type, ()):
+        value = data.get(key)
+        if value not in (None, "", [], {}):
+            return _summary_value(value)
+    if "description" in data:
+        return str(data["description"])
+    return ", ".join(f"{key}={value}" for key, value in list(data.items())[:3])
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One event as the tail shows it."""
+
+    row_id: int
+    timestamp: datetime
+    session_id: int
+    event_type: str
+    tool: str | None
+    feature: int | None
+    summary: str
+
+    @classmethod
+    def from_event(cls, event: Event) -> EventRow:
+        """The row for an event read through `Observability`."""
+        return cls(
+            row_id=int(event.event_id),
+            timestamp=datetime.fromisoformat(event.timestamp),
+            session_id=event.session_id,
+            event_type=event.event_type,
+            tool=event.tool_name,
+            feature=event.feature_index,
+            summary=event_summary(event.event_type, event.data),
+        )
+
+    @classmethod
+    def from_logged(cls, change: EventLogged) -> EventRow:
+        """The row for an event the change feed reported."""
+        payload = dict(change.payload) if isinstance(change.payload, Mapping) else {}
+        extras = {key: payload.pop(key, None) for key in _MERGED_KEYS}
+        tool, feature = extras["tool_name"], extras["feature_index"]
+        return cls(
+            row_id=change.row_id,
+            timestamp=change.timestamp,
+            session_id=change.session_id,
+            event_type=change.event_type,
+            tool=str(tool) if tool is not None else None,
+            feature=feature if isinstance(feature, int) else None,
+            summary=event_summary(change.event_type, payload),
+        )

@@ -152,7 +152,9 @@ class Agent:
     async def learn(self, call: Call, action: str, trigger: str) -> str:
         """Record the supervisor's answer as an intervention and its (sample) outcome."""
         signature = self.learner.create_context_signature(
-            tool=call.tool, action_type=action.split(" ")[0], trigger_type=trigger
+            tool=call.tool,
+            action_type=action.split(" ")[0].rstrip(":").lower(),
+            trigger_type=trigger,
         )
         intervention = await self.learner.record_intervention_async(
             self.session_id,

@@ -16,6 +16,7 @@ from arcadia_tui.screens.pattern_form import PatternForm
 from arcadia_tui.widgets.assessment_detail import AssessmentDetail
 from arcadia_tui.widgets.assessment_table import AssessmentTable
 from arcadia_tui.widgets.report_detail import ReportDetail
+from arcadia_tui.widgets.session_metrics import SessionMetricsPanel
 
 from .conftest import SIZE, until, view_loaded
 
@@ -66,6 +67,12 @@ async def export_dialog(pilot: Pilot[Any]) -> None:
     form = pilot.app.screen
     form.query_one("#export-path", Input).value = "/nonexistent/arcadia/report.md"
     await until(pilot, lambda: "does not exist" in str(form.query_one("#form-error").render()))
+
+
+async def sessions_loaded(pilot: Pilot[Any]) -> None:
+    screen = await view_loaded("f7", pilot)
+    panel = screen.query_one(SessionMetricsPanel)
+    await until(pilot, lambda: panel.shown == 7)
 
 
 class TestAutonomyView:
@@ -128,3 +135,30 @@ class TestFailuresView:
         """The export dialog with a file in a missing directory: an inline message, no save."""
         app = scene(write_history)
         assert snap_compare(app, terminal_size=SIZE, run_before=export_dialog)
+
+
+class TestLearningView:
+    """The Learning view: learned patterns, the selected one, recent interventions."""
+
+    def test_patterns_and_interventions(
+        self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
+    ) -> None:
+        """Totals (10 interventions, 80% of known outcomes worked); four patterns with
+        confidence, matches, applications, worked/failed and auto-apply (two on); PAT-0001
+        (Deny for piped-in scripts) in full; the ten interventions newest first."""
+        app = scene(write_history)
+        assert snap_compare(app, terminal_size=SIZE, run_before=partial(view_loaded, "f6"))
+
+
+class TestSessionsView:
+    """The Sessions & events view: sessions with their counts, and the event tail."""
+
+    def test_sessions_and_the_event_tail(
+        self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
+    ) -> None:
+        """Sessions 7 (running for 24m53s, $0.76) to 4 (interrupted) with status, start,
+        duration, cost and event counts; session 7's tool calls, features, problems, answers
+        and usage; its events newest first (decision, tool calls and results, the questions
+        and answers), the tail live."""
+        app = scene(write_history)
+        assert snap_compare(app, terminal_size=SIZE, run_before=sessions_loaded)
