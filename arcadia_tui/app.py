@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -81,7 +82,10 @@ VIEWS: tuple[View, ...] = (
         "Agent sessions with duration and cost, and a live, filterable tail of events",
     ),
 )
-"""Every view, in menu order. A new view adds its entry here (F3 and up are free)."""
+"""Every view, in menu order. A new view adds its entry here (F8 and up are free)."""
+WORKER_GRACE_SECONDS = 5.0
+"""How long quitting waits for database calls in progress before closing the database."""
+T = TypeVar("T")
 
 
 def _view_binding(view: View) -> Binding:
@@ -149,6 +153,7 @@ class ArcadiaApp(App[int]):
         """The change feed every view follows."""
         self.database_error: ArcadiaError | None = None
         """Why the database could not be opened (the app then shows only that)."""
+        self._database_work: set[asyncio.Future[Any]] = set()
 
     @property
     def database(self) -> Database:
@@ -180,9 +185,32 @@ class ArcadiaApp(App[int]):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def shielded(self, work: Awaitable[T]) -> Awaitable[T]:
+        """Run `work` (a database call) to its end even if the worker awaiting it is cancelled.
+
+        A call cancelled half-way tears its connection down, and the driver's close can then
+        wait forever; instead the app waits for these calls when it quits, then closes.
+        """
+        task = asyncio.ensure_future(work)
+        self._database_work.add(task)
+        task.add_done_callback(_forget(self._database_work))
+        return asyncio.shield(task)
+
     async def on_unmount(self) -> None:
+        pending = [task for task in self._database_work if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=WORKER_GRACE_SECONDS)
         if self._close_database and self._database is not None:
             await self._database.close()
+
+
+def _forget(tasks: set[asyncio.Future[Any]]) -> Callable[[asyncio.Future[Any]], None]:
+    def forget(task: asyncio.Future[Any]) -> None:
+        tasks.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: the awaiting worker reports it, if it still waits
+
+    return forget
 
 
 def build_app(

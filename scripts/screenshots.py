@@ -1,6 +1,7 @@
-"""Render the README screenshots of the Live view from the deterministic sample scene.
+"""Render the README screenshots of every view from the deterministic sample scenes.
 
-Run from the repository root: `python scripts/screenshots.py` (writes `screenshots/live*.svg`).
+Run from the repository root: `python scripts/screenshots.py` (writes `screenshots/*.svg`:
+the Live view from the sample questions, the other views from the sample history).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from arcadia_core.clock import fixed_clock  # noqa: E402
 from arcadia_core.config import Settings  # noqa: E402
 from arcadia_core.db import Database  # noqa: E402
+from arcadia_tui import scenes  # noqa: E402
 from arcadia_tui.app import build_app  # noqa: E402
 from arcadia_tui.sample import (  # noqa: E402
     BUSY_EXTRA_POINTS,
@@ -29,13 +31,15 @@ from arcadia_tui.sample import (  # noqa: E402
     write_sample,
     write_sample_points,
 )
+from arcadia_tui.sample_history import write_history  # noqa: E402
 from arcadia_tui.screens.live import LiveScreen  # noqa: E402
 
 SIZE = (120, 40)
 OUT = ROOT / "screenshots"
 SHOWN_PROJECT = Path("/home/alice/shop")
 
-Action = Callable[[Pilot[Any]], Awaitable[None]]
+Action = Callable[[Pilot[Any]], Awaitable[Any]]
+Scene = Callable[[Database], Awaitable[Any]]
 
 
 async def busy_scene(database: Database) -> None:
@@ -61,7 +65,33 @@ async def free_text_dialog(pilot: Pilot[Any]) -> None:
     await pilot.press(*"Mock the payment API and move on")
 
 
-async def shoot(name: str, scene: Callable[[Database], Awaitable[None]], action: Action) -> Path:
+async def autonomy_help(pilot: Pilot[Any]) -> None:
+    await scenes.autonomy_view(pilot)
+    await pilot.press("f1")
+    await pilot.pause(0.2)
+
+
+async def risk_in_light_theme(pilot: Pilot[Any]) -> None:
+    await pilot.press("ctrl+t")
+    await scenes.risk_with_linked_call(pilot)
+
+
+SHOTS: tuple[tuple[str, str, Scene, Action], ...] = (
+    ("live", "Live", busy_scene, nothing),
+    ("live-answer", "Live", write_sample, free_text_dialog),
+    ("autonomy", "Autonomy", write_history, scenes.autonomy_view),
+    ("autonomy-level", "Autonomy", write_history, scenes.raise_level_dialog),
+    ("autonomy-help", "Autonomy", write_history, autonomy_help),
+    ("risk", "Risk", write_history, scenes.risk_with_linked_call),
+    ("risk-light", "Risk", write_history, risk_in_light_theme),
+    ("failures", "Failures", write_history, scenes.failures_loaded),
+    ("learning", "Learning", write_history, scenes.learning_view),
+    ("sessions", "Sessions & events", write_history, scenes.sessions_loaded),
+)
+"""Every picture: file name, view, the data it shows, and how the app gets there."""
+
+
+async def shoot(name: str, view: str, scene: Scene, action: Action) -> Path:
     with tempfile.TemporaryDirectory() as directory:
         database = await Database.open(directory)
         try:
@@ -76,7 +106,7 @@ async def shoot(name: str, scene: Callable[[Database], Awaitable[None]], action:
                     await pilot.pause(0.01)
                 await action(pilot)
                 await pilot.pause(0.2)
-                svg = app.export_screenshot(title="arcadia — Live view")
+                svg = app.export_screenshot(title=f"arcadia — {view} view")
         finally:
             await database.close()
     path = OUT / f"{name}.svg"
@@ -86,10 +116,8 @@ async def shoot(name: str, scene: Callable[[Database], Awaitable[None]], action:
 
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
-    for path in (
-        await shoot("live", busy_scene, nothing),
-        await shoot("live-answer", write_sample, free_text_dialog),
-    ):
+    for name, view, scene, action in SHOTS:
+        path = await shoot(name, view, scene, action)
         print(path.relative_to(ROOT))
 
 

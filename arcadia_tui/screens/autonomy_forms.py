@@ -80,8 +80,12 @@ class AutonomyForm(FormModal[AutonomyConfig]):
     @work(group="form-read", exit_on_error=False)
     async def _read(self) -> None:
         manager = self.manager
-        config = await manager.get_config_async()
-        decisions = await manager.get_decision_history_async(limit=PREVIEW_DECISIONS)
+
+        async def read() -> tuple[AutonomyConfig, list[dict[str, Any]]]:
+            config = await manager.get_config_async()
+            return config, await manager.get_decision_history_async(limit=PREVIEW_DECISIONS)
+
+        config, decisions = await self.app.shielded(read())  # type: ignore[attr-defined]
         self.call_next(self._ready, config, decisions)
 
     def _ready(self, config: AutonomyConfig, decisions: Sequence[Mapping[str, Any]]) -> None:

@@ -139,7 +139,8 @@ class FailuresScreen(ViewScreen):
     async def load_report(self, report_id: int) -> None:
         """Read one report in full."""
         analyzer = FailureAnalyzer(self.arcadia.database)
-        self.post_message(DetailLoaded(await analyzer.get_report_by_id_async(report_id)))
+        report = await self.arcadia.shielded(analyzer.get_report_by_id_async(report_id))
+        self.post_message(DetailLoaded(report))
 
     @on(DetailLoaded)
     def show_report(self, message: DetailLoaded) -> None:

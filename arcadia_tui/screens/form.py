@@ -141,7 +141,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     @work(exclusive=True, group="form-save", exit_on_error=False)
     async def _save(self, value: Any) -> None:
         try:
-            result = await self.save(value)
+            result = await self.app.shielded(self.save(value))  # type: ignore[attr-defined]
         except ArcadiaError as error:
             self.post_message(self.Refused(error.message))
             return

@@ -38,19 +38,25 @@ def own_bindings(node: DOMNode) -> list[Binding]:
 
 
 def _describe(app: App[Any], bindings: list[Binding]) -> list[KeyHelp]:
-    rows: list[KeyHelp] = []
-    seen: set[tuple[str, str]] = set()
+    """One row per action: bindings of the same action and description share it."""
+    keys: dict[tuple[str, str], list[str]] = {}
+    tooltips: dict[tuple[str, str], str] = {}
     for binding in bindings:
         if binding.system:
             continue
-        keys = binding.key_display or ", ".join(
+        shown = binding.key_display or ", ".join(
             app.get_key_display(Binding(key, "")) for key in binding.key.split(",")
         )
-        if (keys, binding.description) in seen:
-            continue
-        seen.add((keys, binding.description))
-        rows.append(KeyHelp(keys, binding.description, binding.tooltip))
-    return rows
+        action = (binding.action, binding.description)
+        if shown not in keys.setdefault(action, []):
+            keys[action].append(shown)
+        tooltips.setdefault(action, binding.tooltip)
+    rows = [
+        KeyHelp(", ".join(shown), description, tooltips[(action, description)])
+        for (action, description), shown in keys.items()
+    ]
+    # Bindings sharing a key display (the digits of "1-9") are one row.
+    return list({(row.keys, row.description): row for row in rows}.values())
 
 
 def _pane_title(node: DOMNode) -> str:

@@ -177,7 +177,7 @@ class LearningScreen(ViewScreen):
     async def set_auto_apply(self, pattern_id: str, enabled: bool) -> None:
         """Store the supervisor's choice."""
         learner = InterventionLearner(self.arcadia.database)
-        pattern = await learner.set_auto_apply_async(pattern_id, enabled)
+        pattern = await self.arcadia.shielded(learner.set_auto_apply_async(pattern_id, enabled))
         state = "on" if pattern.auto_apply else "off"
         note = "" if pattern.auto_apply or not enabled else " until its confidence is high enough"
         self.notify(f"Auto-apply is {state} for {pattern_id}{note}.", markup=False)

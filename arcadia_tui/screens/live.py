@@ -146,6 +146,7 @@ class LiveScreen(Screen[None]):
         self.query_one(StatusBar).project = self.arcadia.settings.project_dir
         self.query_one(PointDetail).border_title = "Selected question"
         self.watch_pending_count(0)
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
         if self.arcadia.database_error is None:  # else the app shows the error instead
             self.follow_changes()
             self.load_session()
@@ -187,25 +188,30 @@ class LiveScreen(Screen[None]):
         """Subscribe to the app's change feed and show the escalations logged before it."""
         app = self.arcadia
         cursors = await app.changes.subscribe(self)
-        history = await recent_escalations(
-            app.database,
-            up_to=cursors.get("escalation_logs", 0),
-            limit=RECENT_ESCALATIONS,
-            clock=app.clock,
+        history = await app.shielded(
+            recent_escalations(
+                app.database,
+                up_to=cursors.get("escalation_logs", 0),
+                limit=RECENT_ESCALATIONS,
+                clock=app.clock,
+            )
         )
         self.post_message(EscalationsLoaded(tuple(history)))
 
     @work(exclusive=True, group="live-session", exit_on_error=False)
     async def load_session(self) -> None:
         """Read the latest agent session for the status bar."""
-        self.post_message(SessionLoaded(await latest_session(self.arcadia.database)))
+        session = await self.arcadia.shielded(latest_session(self.arcadia.database))
+        self.post_message(SessionLoaded(session))
 
     @work(group="live-answers", exit_on_error=False)
     async def send_answer(self, point_id: str, answer: str, free_text: bool) -> None:
         """Record an answer through the same conflict-free path as `arcadia respond`."""
         try:
-            point = await self.human_interface.answer_async(
-                point_id, answer, by=self.answered_by, free_text=free_text
+            point = await self.arcadia.shielded(
+                self.human_interface.answer_async(
+                    point_id, answer, by=self.answered_by, free_text=free_text
+                )
             )
         except ArcadiaError as error:
             self.post_message(_refusal(point_id, error))
@@ -216,7 +222,9 @@ class LiveScreen(Screen[None]):
     async def send_cancel(self, point_id: str) -> None:
         """Cancel a point (the waiting agent gets its default, else the recommendation)."""
         try:
-            point = await self.human_interface.cancel_point_async(point_id, by=self.answered_by)
+            point = await self.arcadia.shielded(
+                self.human_interface.cancel_point_async(point_id, by=self.answered_by)
+            )
         except ArcadiaError as error:
             self.post_message(_refusal(point_id, error))
             return
@@ -258,6 +266,11 @@ class LiveScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.arcadia.changes.unsubscribe(self)
+
+    def _restyle(self, _theme: object) -> None:
+        # Severity colours come from the theme: draw the badges again.
+        self.queue.add_points(list(self.queue.points.values()))
+        self.query_one(EscalationFeed).restyle()
 
     def apply_changes(self, message: ChangesArrived) -> None:
         """Show what one batch of the change feed found."""

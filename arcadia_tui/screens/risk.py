@@ -194,7 +194,9 @@ class RiskScreen(ViewScreen):
     async def load_links(self, assessment_id: int) -> None:
         """Read what was recorded about the same call."""
         self.post_message(
-            DetailLoaded(await assessment_links(self.arcadia.database, assessment_id))
+            DetailLoaded(
+                await self.arcadia.shielded(assessment_links(self.arcadia.database, assessment_id))
+            )
         )
 
     @on(DetailLoaded)
@@ -318,11 +320,13 @@ class RiskScreen(ViewScreen):
     @work(group="risk-patterns", exit_on_error=False)
     async def set_pattern(self, pattern_id: str, enabled: bool) -> None:
         """Turn a pattern on or off (persisted)."""
-        await RiskClassifier(self.arcadia.database).set_pattern_enabled_async(pattern_id, enabled)
+        classifier = RiskClassifier(self.arcadia.database)
+        await self.arcadia.shielded(classifier.set_pattern_enabled_async(pattern_id, enabled))
         self.request_reload()
 
     @work(group="risk-patterns", exit_on_error=False)
     async def remove_pattern(self, pattern_id: str) -> None:
         """Delete a custom pattern."""
-        await RiskClassifier(self.arcadia.database).remove_pattern_async(pattern_id)
+        classifier = RiskClassifier(self.arcadia.database)
+        await self.arcadia.shielded(classifier.remove_pattern_async(pattern_id))
         self.request_reload()

@@ -214,7 +214,9 @@ class SessionsScreen(ViewScreen):
         """Count what the session did (SQL aggregates over its events)."""
         observability = Observability(self.arcadia.database)
         try:
-            metrics = await observability.get_session_metrics_async(session.session_id)
+            metrics = await self.arcadia.shielded(
+                observability.get_session_metrics_async(session.session_id)
+            )
         except NotFound:
             return
         self.post_message(DetailLoaded((session, metrics)))

@@ -101,6 +101,11 @@ class ViewScreen(Screen[None]):
         self.title = "Arcadia"
         self.sub_title = self.VIEW_TITLE
         self.run_worker(self._subscribe(), group="view-subscribe", exit_on_error=False)
+        self.app.theme_changed_signal.subscribe(self, self._restyle)
+        self.request_reload()
+
+    def _restyle(self, _theme: object) -> None:
+        # Severity colours come from the theme: the rows are drawn again in the new one.
         self.request_reload()
 
     async def _subscribe(self) -> None:
@@ -122,7 +127,7 @@ class ViewScreen(Screen[None]):
     async def _reload_loop(self) -> None:
         while self._reload_wanted:
             self._reload_wanted = False
-            self.post_message(self.Loaded(await self.load()))
+            self.post_message(self.Loaded(await self.arcadia.shielded(self.load())))
 
     async def load(self) -> Any:
         """Read what the view shows (in a worker: no widgets here)."""

@@ -95,6 +95,12 @@ class EscalationFeed(Vertical):
         self._show_context()
         self.border_title = f"Escalations ({len(self.escalations)})"
 
+    def restyle(self) -> None:
+        """Draw the severity badges again (after a theme change)."""
+        for escalation in self.escalations.values():
+            badge = KeyedCell(severity_badge(self.app, escalation.severity), (-escalation.row_id,))
+            self.table.update_cell(str(escalation.row_id), "severity", badge)
+
     def _highlighted_id(self) -> int | None:
         table = self.table
         if table.row_count == 0:

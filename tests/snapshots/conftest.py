@@ -18,7 +18,6 @@ from arcadia_core.db import Database
 from arcadia_tui.app import ArcadiaApp, build_app
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.screens.live import LiveScreen
-from arcadia_tui.screens.view import ViewScreen
 
 SIZE = (120, 40)
 
@@ -72,23 +71,3 @@ async def loaded(pilot: Pilot[Any]) -> LiveScreen:
         await pilot.pause(0.01)
     await pilot.pause()
     return screen
-
-
-async def view_loaded(key: str, pilot: Pilot[Any]) -> ViewScreen:
-    """Open the view on `key` and wait until its first load is on screen."""
-    await pilot.press(key)
-    while not isinstance(pilot.app.screen, ViewScreen):
-        await pilot.pause(0.01)
-    screen = pilot.app.screen
-    await asyncio.wait_for(screen.loaded.wait(), timeout=10)
-    await pilot.pause()
-    return screen
-
-
-async def until(pilot: Pilot[Any], predicate: Callable[[], object]) -> None:
-    """Let the app run until `predicate()` holds (10 s at most)."""
-    for _ in range(1000):
-        if predicate():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {predicate}")

@@ -3,76 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
-from textual.pilot import Pilot
-from textual.widgets import Input
-
+from arcadia_tui import scenes
 from arcadia_tui.app import ArcadiaApp
 from arcadia_tui.sample_history import write_history
-from arcadia_tui.screens.export_form import ExportForm
-from arcadia_tui.screens.pattern_form import PatternForm
-from arcadia_tui.widgets.assessment_detail import AssessmentDetail
-from arcadia_tui.widgets.assessment_table import AssessmentTable
-from arcadia_tui.widgets.report_detail import ReportDetail
-from arcadia_tui.widgets.session_metrics import SessionMetricsPanel
 
-from .conftest import SIZE, until, view_loaded
-
-
-async def level_dialog(pilot: Pilot[Any]) -> None:
-    await view_loaded("f3", pilot)
-    await pilot.press("plus")
-    await until(
-        pilot, lambda: "would change" in str(pilot.app.screen.query_one("#form-preview").render())
-    )
-
-
-async def risk_with_linked_call(pilot: Pilot[Any]) -> None:
-    screen = await view_loaded("f4", pilot)
-    table = screen.query_one(AssessmentTable)
-    record = next(r for r in table.records.values() if "rm -rf" in r.action)
-    table.move_cursor(row=table.get_row_index(str(record.assessment_id)))
-    detail = screen.query_one(AssessmentDetail)
-    await until(pilot, lambda: detail.links is not None and detail.links.assessment == record)
-
-
-async def pattern_form_with_error(pilot: Pilot[Any]) -> None:
-    await view_loaded("f4", pilot)
-    await pilot.press("n")
-    await until(pilot, lambda: isinstance(pilot.app.screen, PatternForm))
-    form = pilot.app.screen
-    for selector, value in (
-        ("#pattern-id", "prod_database"),
-        ("#pattern-description", "Touches the production database"),
-        ("#pattern-level", "5"),
-        ("#pattern-regex", r"psql\s+.*prod("),
-    ):
-        form.query_one(selector, Input).value = value
-    await until(pilot, lambda: "invalid" in str(form.query_one("#form-error").render()))
-
-
-async def failures_loaded(pilot: Pilot[Any]) -> None:
-    screen = await view_loaded("f5", pilot)
-    detail = screen.query_one(ReportDetail)
-    await until(pilot, lambda: detail.report is not None)
-    await pilot.pause()
-
-
-async def export_dialog(pilot: Pilot[Any]) -> None:
-    await failures_loaded(pilot)
-    await pilot.press("e")
-    await until(pilot, lambda: isinstance(pilot.app.screen, ExportForm))
-    form = pilot.app.screen
-    form.query_one("#export-path", Input).value = "/nonexistent/arcadia/report.md"
-    await until(pilot, lambda: "does not exist" in str(form.query_one("#form-error").render()))
-
-
-async def sessions_loaded(pilot: Pilot[Any]) -> None:
-    screen = await view_loaded("f7", pilot)
-    panel = screen.query_one(SessionMetricsPanel)
-    await until(pilot, lambda: panel.shown == 7)
+from .conftest import SIZE
 
 
 class TestAutonomyView:
@@ -86,7 +23,7 @@ class TestAutonomyView:
         (5); six history entries (settings, two overrides, the automatic demotion, bob's
         raise and bounds); 32 decisions newest first, denied ones with their alternatives."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=partial(view_loaded, "f3"))
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.autonomy_view)
 
     def test_raise_level_dialog_with_preview(
         self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
@@ -94,7 +31,7 @@ class TestAutonomyView:
         """`+` opens the level dialog at 4 and says 4 of the last 32 decisions would change
         (denied → allowed) before anything is saved."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=level_dialog)
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.raise_level_dialog)
 
 
 class TestRiskView:
@@ -108,7 +45,7 @@ class TestRiskView:
         and review, its concern, the denied autonomy decision with alternatives, and the
         question alice approved; 15 patterns (2 custom) below."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=risk_with_linked_call)
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.risk_with_linked_call)
 
     def test_new_pattern_dialog_refuses_a_bad_regex(
         self, snap_compare: Any, scene: Callable[..., ArcadiaApp]
@@ -116,7 +53,7 @@ class TestRiskView:
         """The new-pattern dialog filled in with an unbalanced regex: the inline message says
         what is wrong (missing `)`), nothing is saved."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=pattern_form_with_error)
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.pattern_form_with_error)
 
 
 class TestFailuresView:
@@ -129,12 +66,12 @@ class TestFailuresView:
         cyclic_error, HIGH, 90%, the repeated checkout assertion as likely cause, counts, the
         deduplicated error, three detected patterns, the similar failures of session 4."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=failures_loaded)
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.failures_loaded)
 
     def test_export_dialog(self, snap_compare: Any, scene: Callable[..., ArcadiaApp]) -> None:
         """The export dialog with a file in a missing directory: an inline message, no save."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=export_dialog)
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.export_to_missing_directory)
 
 
 class TestLearningView:
@@ -147,7 +84,7 @@ class TestLearningView:
         confidence, matches, applications, worked/failed and auto-apply (two on); PAT-0001
         (Deny for piped-in scripts) in full; the ten interventions newest first."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=partial(view_loaded, "f6"))
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.learning_view)
 
 
 class TestSessionsView:
@@ -161,4 +98,4 @@ class TestSessionsView:
         and usage; its events newest first (decision, tool calls and results, the questions
         and answers), the tail live."""
         app = scene(write_history)
-        assert snap_compare(app, terminal_size=SIZE, run_before=sessions_loaded)
+        assert snap_compare(app, terminal_size=SIZE, run_before=scenes.sessions_loaded)

@@ -265,3 +265,16 @@ async def test_the_palette_runs_area_commands_and_switches_the_theme(
         await wait_until(pilot, lambda: isinstance(app.screen, AutonomyScreen))
         await run_command(pilot, "app: switch light/dark theme")
         await wait_until(pilot, lambda: app.theme == "textual-dark")
+
+
+async def test_help_on_live_lists_its_keys_once_each(db: Database, make_app: Any) -> None:
+    app, _ = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        rows = [row for _, section in help_screen.sections for row in section]
+        assert [row.keys for row in rows if row.description == "Pick option"] == ["1-9"]
+        assert [row.keys for row in rows if row.description == "Help"] == ["f1, ?"]
+        assert help_screen.sections[0][0] == "Live view"
