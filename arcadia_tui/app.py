@@ -10,6 +10,7 @@ from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
 
 from arcadia_core.clock import Clock, utc_now
@@ -130,6 +131,9 @@ class ArcadiaApp(App[int]):
         ),
         *(_view_binding(view) for view in VIEWS),
     ]
+
+    pending_questions: reactive[int] = reactive(0)
+    """Questions waiting for an answer (every view bar shows the count)."""
 
     def __init__(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -260,6 +261,13 @@ def event_summary(event_type: str, data: Mapping[str, Any]) -> str:
         return "ok"
     if event_type == "session_start":
         return "session started"
+    if event_type == "usage_report":
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
+            return (
+                f"${float(data.get('estimated_cost_usd') or 0):.2f} · "
+                f"{int(data.get('input_tokens') or 0):,} in / "
+                f"{int(data.get('output_tokens') or 0):,} out tokens"
+            )
     for key in EVENT_SUMMARY_KEYS.get(event_type, ()):
         value = data.get(key)
         if value not in (None, "", [], {}):

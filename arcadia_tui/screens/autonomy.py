@@ -162,7 +162,14 @@ class AutonomyScreen(ViewScreen):
         if current is None:
             return
         form = LevelForm(self.arcadia.database, self.by, current, target)
-        self.app.push_screen(form, self._saved)
+
+        def saved(config: AutonomyConfig | None) -> None:
+            if config is not None and int(config.level) == current == target:
+                self.notify(f"The level is already {int(config.level)} {config.level.name}.")
+                return
+            self._saved(config)
+
+        self.app.push_screen(form, saved)
 
     def action_raise_level(self) -> None:
         """Open the level dialog at one level up."""

@@ -86,7 +86,7 @@ class FailuresScreen(ViewScreen):
         tz = self.arcadia.display_tz
         yield from self.compose_top()
         with Horizontal(id="failures-main"):
-            yield ReportList(tz=tz, id="report-list")
+            yield ReportList(clock=self.arcadia.clock, tz=tz, id="report-list")
             yield ReportDetail(tz=tz, id="report-detail")
         yield Footer()
 

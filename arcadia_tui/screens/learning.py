@@ -96,7 +96,7 @@ class LearningScreen(ViewScreen):
         with Horizontal(id="learning-main"):
             yield LearnedPatterns(id="learned-patterns")
             yield LearnedPatternDetail(tz=tz, id="learned-pattern-detail")
-        yield InterventionTable(tz=tz, id="intervention-table")
+        yield InterventionTable(clock=self.arcadia.clock, tz=tz, id="intervention-table")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -313,6 +313,8 @@ class LiveScreen(Screen[None]):
 
     def _announce_new(self, points: list[PointRow]) -> None:
         self.app.bell()
+        if self not in self.app.screen_stack:
+            return  # another view is open: its view bar counts the questions, no toast covers it
         worst = max(points, key=lambda point: point.severity)
         if len(points) == 1:
             title = f"New question · severity {worst.severity}"
@@ -360,6 +362,7 @@ class LiveScreen(Screen[None]):
         self._check_loaded()
 
     def watch_pending_count(self, count: int) -> None:
+        self.arcadia.pending_questions = count
         self.sub_title = f"Live · {count} pending" if count else "Live · nothing pending"
         self.query_one(StatusBar).pending = count
         self.queue.border_title = f"Pending ({count})"

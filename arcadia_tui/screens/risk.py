@@ -122,7 +122,7 @@ class RiskScreen(ViewScreen):
         yield from self.compose_top()
         yield RiskFilterBar(id="risk-filters")
         with Horizontal(id="risk-main"):
-            yield AssessmentTable(tz=tz, id="assessment-table")
+            yield AssessmentTable(clock=self.arcadia.clock, tz=tz, id="assessment-table")
             yield AssessmentDetail(tz=tz, id="assessment-detail")
         yield RiskPatterns(id="risk-patterns")
         yield Footer()

@@ -7,9 +7,10 @@ from datetime import tzinfo
 
 from rich.text import Text
 
+from arcadia_core.clock import Clock
 from arcadia_core.managers.risk_types import AssessmentRecord
 from arcadia_tui.literal import cell
-from arcadia_tui.widgets.cells import severity_badge, when
+from arcadia_tui.widgets.cells import recent, severity_badge
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
 
 TOOL_WIDTH = 10
@@ -31,7 +32,7 @@ def needs_cell(record: AssessmentRecord) -> Text:
 class AssessmentTable(KeyedTable):
     """A window of assessments (one page)."""
 
-    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+    def __init__(self, *, clock: Clock, tz: tzinfo | None = None, id: str | None = None) -> None:
         super().__init__(
             (
                 Column("when", "When", 11),
@@ -44,6 +45,7 @@ class AssessmentTable(KeyedTable):
             id=id,
             follow_top=True,
         )
+        self.clock = clock
         self.tz = tz
         self.records: dict[str, AssessmentRecord] = {}
         """The assessments on this page, by row key."""
@@ -57,13 +59,14 @@ class AssessmentTable(KeyedTable):
     def show(self, records: Sequence[AssessmentRecord]) -> None:
         """Show exactly these assessments (one page), newest first."""
         self.records = {str(record.assessment_id): record for record in records}
+        now = self.clock()
         self.sync(
             [
                 TableRow(
                     str(record.assessment_id),
                     (-record.assessment_id,),
                     [
-                        Text(when(record.timestamp, self.tz, "%m-%d %H:%M"), style="dim"),
+                        Text(recent(record.timestamp, now, self.tz), style="dim"),
                         severity_badge(self.app, record.risk_level),
                         cell(record.tool, TOOL_WIDTH),
                         cell(record.action, ACTION_WIDTH, "bold" if record.risk_level >= 4 else ""),

@@ -14,6 +14,13 @@ from arcadia_core.managers.autonomy_policy import (
 from arcadia_tui.widgets.cells import LEVEL_NAMES, level_label
 
 
+def _count(number: int, noun: str) -> str:
+    """`1 error`, `3 errors`, `2 successes`."""
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number:,} {noun}es" if noun.endswith("s") else f"{number:,} {noun}s"
+
+
 def level_scale(config: AutonomyConfig) -> Text:
     """The five levels in a row: the configured one marked, those outside the bounds dim."""
     text = Text(end="")
@@ -54,10 +61,10 @@ def status_table(config: AutonomyConfig, metrics: PerformanceMetrics) -> Table:
     grid.add_row("Auto-adjust", adjust)
     streak = Text()
     if metrics.consecutive_errors:
-        streak.append(f"{metrics.consecutive_errors} errors in a row", style="bold")
+        streak.append(_count(metrics.consecutive_errors, "error") + " in a row", style="bold")
         streak.append(f" (demotes at {config.error_demotion_count})", style="dim")
     elif metrics.consecutive_successes:
-        streak.append(f"{metrics.consecutive_successes} successes in a row")
+        streak.append(_count(metrics.consecutive_successes, "success") + " in a row")
         streak.append(f" (promotes at {config.success_promotion_count})", style="dim")
     else:
         streak.append("none yet", style="dim")

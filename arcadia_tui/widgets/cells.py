@@ -74,6 +74,13 @@ def when(moment: datetime | str | None, tz: tzinfo | None, fmt: str = "%m-%d %H:
     return moment.astimezone(tz).strftime(fmt)
 
 
+def recent(moment: datetime | str | None, now: datetime, tz: tzinfo | None) -> str:
+    """`14:06:17` for a time on the same day as `now`, else `03-01 12:33` (11 cells at most)."""
+    if isinstance(moment, datetime) and moment.astimezone(tz).date() == now.astimezone(tz).date():
+        return when(moment, tz, "%H:%M:%S")
+    return when(moment, tz, "%m-%d %H:%M")
+
+
 def flag(value: bool, yes: str = "yes", no: str = "no") -> Text:
     """A yes/no cell, bold when yes."""
     return Text(yes, style="bold") if value else Text(no, style="dim")

@@ -4,13 +4,14 @@ it worked."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from rich.text import Text
 
+from arcadia_core.clock import Clock
 from arcadia_core.managers.intervention_types import Intervention
 from arcadia_tui.literal import cell
-from arcadia_tui.widgets.cells import when
+from arcadia_tui.widgets.cells import recent
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
 
 ACTION_WIDTH = 27
@@ -30,7 +31,7 @@ def outcome_cell(intervention: Intervention) -> Text:
 class InterventionTable(KeyedTable):
     """A window of interventions, newest first."""
 
-    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+    def __init__(self, *, clock: Clock, tz: tzinfo | None = None, id: str | None = None) -> None:
         super().__init__(
             (
                 Column("when", "When", 11),
@@ -45,6 +46,7 @@ class InterventionTable(KeyedTable):
             id=id,
             follow_top=True,
         )
+        self.clock = clock
         self.tz = tz
         self.interventions: dict[str, Intervention] = {}
         """The interventions shown, by id."""
@@ -52,6 +54,7 @@ class InterventionTable(KeyedTable):
     def show(self, interventions: Sequence[Intervention]) -> None:
         """Show these interventions (newest first)."""
         self.interventions = {item.intervention_id: item for item in interventions}
+        now = self.clock()
         rows = []
         for position, item in enumerate(interventions):
             signature = item.context_signature
@@ -61,7 +64,10 @@ class InterventionTable(KeyedTable):
                     item.intervention_id,
                     (position,),
                     [
-                        Text(when(item.timestamp, self.tz, "%m-%d %H:%M"), style="dim"),
+                        Text(
+                            recent(datetime.fromisoformat(item.timestamp), now, self.tz),
+                            style="dim",
+                        ),
                         Text(item.intervention_id),
                         Text(str(item.session_id), justify="right"),
                         cell(item.intervention_type.value, 10),

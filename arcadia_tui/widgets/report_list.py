@@ -7,9 +7,10 @@ from datetime import tzinfo
 
 from rich.text import Text
 
+from arcadia_core.clock import Clock
 from arcadia_core.managers.failure_types import ReportSummary, severity_name
 from arcadia_tui.literal import cell
-from arcadia_tui.widgets.cells import when
+from arcadia_tui.widgets.cells import recent
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
 
 TYPE_WIDTH = 14
@@ -29,7 +30,7 @@ def report_key(report_id: int) -> str:
 class ReportList(KeyedTable):
     """A heading row per session, its reports under it."""
 
-    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+    def __init__(self, *, clock: Clock, tz: tzinfo | None = None, id: str | None = None) -> None:
         super().__init__(
             (
                 Column("report", "Report", 10),
@@ -40,6 +41,7 @@ class ReportList(KeyedTable):
             ),
             id=id,
         )
+        self.clock = clock
         self.tz = tz
         self.reports: dict[str, ReportSummary] = {}
         """Every report shown, by row key."""
@@ -57,6 +59,7 @@ class ReportList(KeyedTable):
     def show(self, reports: Sequence[ReportSummary]) -> None:
         """Show these reports (newest first) grouped by session."""
         self.reports = {report_key(r.report_id): r for r in reports}
+        now = self.clock()
         self.newest_of = {}
         counts: dict[int, int] = {}
         for report in reports:
@@ -85,7 +88,7 @@ class ReportList(KeyedTable):
                     (-report.session_id, 1, -report.report_id),
                     [
                         Text(f"  #{report.report_id}"),
-                        Text(when(report.generated_at, self.tz, "%m-%d %H:%M"), style="dim"),
+                        Text(recent(report.generated_at, now, self.tz), style="dim"),
                         cell(report.failure_type, TYPE_WIDTH),
                         Text(
                             severity_name(report.severity),

@@ -11,7 +11,7 @@ from arcadia_core.clock import Clock
 from arcadia_core.managers.event_queries import SessionInfo
 from arcadia_tui.literal import cell
 from arcadia_tui.polling import format_age
-from arcadia_tui.widgets.cells import when
+from arcadia_tui.widgets.cells import recent
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
 
 STATUS_STYLES = {"running": "bold", "completed": "", "failed": "bold reverse", "error": "bold"}
@@ -65,7 +65,7 @@ class SessionTable(KeyedTable):
                     [
                         Text(str(session.session_id), justify="right"),
                         cell(session.status, 11, STATUS_STYLES.get(session.status, "")),
-                        Text(when(session.start_time, self.tz, "%m-%d %H:%M"), style="dim"),
+                        Text(recent(session.start_time, now, self.tz), style="dim"),
                         duration(session, now),
                         Text(f"${session.total_cost:,.2f}", justify="right"),
                         Text(f"{session.event_count:,}", justify="right"),

@@ -23,8 +23,16 @@ class ViewBar(Static):
         self.show_health = show_health
         """Show the feed's health at the right (Live has its own status bar for it)."""
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "pending_questions", self._pending_changed, init=False)
+
+    def _pending_changed(self) -> None:
+        self.refresh()
+
     def render(self) -> Text:
         from arcadia_tui.app import VIEWS
+
+        pending: int = getattr(self.app, "pending_questions", 0)
 
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         for view in VIEWS:
@@ -35,6 +43,8 @@ class ViewBar(Static):
                 text.append(" ")
                 text.append(key, style="bold")
                 text.append(f" {view.title} ")
+            if view.name == "live" and pending and self.current != "live":
+                text.append(f"{pending} waiting", style="bold reverse")
             text.append(" ")
         if not self.show_health:
             return text

@@ -278,3 +278,18 @@ async def test_help_on_live_lists_its_keys_once_each(db: Database, make_app: Any
         assert [row.keys for row in rows if row.description == "Pick option"] == ["1-9"]
         assert [row.keys for row in rows if row.description == "Help"] == ["f1, ?"]
         assert help_screen.sections[0][0] == "Live view"
+
+
+async def test_a_question_asked_while_another_view_is_open_is_counted_not_toasted(
+    db: Database, make_app: Any, interface: Any
+) -> None:
+    app, recorder = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await autonomy_view(pilot)
+        point = await interface.create_point_async(
+            "decision", {}, ["Keep", "Drop"], "Keep", message="Keep the legacy endpoint?"
+        )
+        await wait_until(pilot, lambda: app.pending_questions == 1, what="the count")
+        await wait_for_text(pilot, screen.query_one("#view-bar"), "1 waiting")
+        assert recorder.bells == 1
+        assert not [n for n in recorder.notifications if point.point_id in n["message"]]

@@ -154,7 +154,7 @@ def test_hostile_fragments_stay_visible() -> None:
 async def insert_hostile(db: Database, text: str) -> str:
     interface = HumanInterface(db, 1, clock=fixed_clock(SAMPLE_NOW), user="agent")
     point = await interface.create_point_async(
-        text or "x",
+        text if text.strip() else "x",  # a blank type is refused (InvalidInput), not shown
         {text or "key": text, "nested": {text or "k": [text]}},
         [text or "A", "B"],
         text,
