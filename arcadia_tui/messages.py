@@ -7,6 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
+from arcadia_core.errors import ArcadiaError, Conflict
 from arcadia_core.watch import Change
 from arcadia_tui.polling import EscalationRow, SessionInfo
 
@@ -55,6 +56,21 @@ class AnswerRefused(Message):
     status: str | None = None
     response: str | None = None
     responded_by: str | None = None
+
+    @classmethod
+    def from_error(cls, point_id: str, error: ArcadiaError) -> AnswerRefused:
+        """The refusal a core error means (with the point's state when it is a conflict)."""
+        current: Any = getattr(error, "point", None) if isinstance(error, Conflict) else None
+        if current is None:
+            return cls(point_id, error.title, error.message)
+        return cls(
+            point_id,
+            error.title,
+            error.message,
+            status=current.status,
+            response=current.response,
+            responded_by=current.responded_by,
+        )
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from arcadia_core.errors import ArcadiaError, Conflict
+from arcadia_core.errors import ArcadiaError
 from arcadia_core.managers.human_interface import HumanInterface
 from arcadia_core.watch import (
     EscalationLogged,
@@ -214,7 +214,7 @@ class LiveScreen(Screen[None]):
                 )
             )
         except ArcadiaError as error:
-            self.post_message(_refusal(point_id, error))
+            self.post_message(AnswerRefused.from_error(point_id, error))
             return
         self.post_message(PointAnswered(point_id, point.status, point.response, point.responded_by))
 
@@ -226,7 +226,7 @@ class LiveScreen(Screen[None]):
                 self.human_interface.cancel_point_async(point_id, by=self.answered_by)
             )
         except ArcadiaError as error:
-            self.post_message(_refusal(point_id, error))
+            self.post_message(AnswerRefused.from_error(point_id, error))
             return
         self.post_message(PointAnswered(point_id, point.status, point.response, point.responded_by))
 
@@ -499,17 +499,3 @@ class LiveScreen(Screen[None]):
     def action_focus_escalations(self) -> None:
         """Move the focus to the escalation feed."""
         self.query_one("#escalation-table").focus()
-
-
-def _refusal(point_id: str, error: ArcadiaError) -> AnswerRefused:
-    current: Any = getattr(error, "point", None) if isinstance(error, Conflict) else None
-    if current is None:
-        return AnswerRefused(point_id, error.title, error.message)
-    return AnswerRefused(
-        point_id,
-        error.title,
-        error.message,
-        status=current.status,
-        response=current.response,
-        responded_by=current.responded_by,
-    )
