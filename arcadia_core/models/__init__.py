@@ -1,7 +1,8 @@
-"""Typed SQLAlchemy models for every Arcadia table (importing this registers all 25)."""
+"""Typed SQLAlchemy models for every Arcadia table (importing this registers all 26)."""
 
 from __future__ import annotations
 
+from arcadia_core.models.agents import AgentSessionModel
 from arcadia_core.models.autonomy import (
     AutonomyConfigModel,
     AutonomyDecisionModel,
@@ -31,6 +32,7 @@ from arcadia_core.models.project import (
 from arcadia_core.models.risk import RiskAssessmentModel, RiskPatternModel
 
 __all__ = [
+    "AgentSessionModel",
     "ArtifactModel",
     "AutonomyConfigModel",
     "AutonomyDecisionModel",
