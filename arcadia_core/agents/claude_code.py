@@ -4,13 +4,13 @@ Claude Code runs the hook once per event with one JSON object on stdin. This ada
 it (missing fields tolerated), asks the gate, and prints the reply shape Claude Code honours
 (`../shared/reference/agent-hooks.md` section 1), always with exit code 0:
 
-| event | what happens | stdout |
+| event | what happens | stdout (under `hookSpecificOutput`) |
 |---|---|---|
-| PreToolUse | the gate decides (may wait for a person) | `hookSpecificOutput.permissionDecision` allow / deny (+ `updatedInput`) |
-| PermissionRequest | the gate decides (no `tool_use_id` in it) | `hookSpecificOutput.decision.behavior` allow / deny (+ `message`) |
-| PostToolUse / PostToolUseFailure | outcome recorded (promotion, demotion, escalation) | nothing |
-| SessionStart / UserPromptSubmit | session found or created; running | nothing |
-| Notification (idle / permission prompt) | session "waiting for its terminal" | nothing |
+| PreToolUse | the gate decides (may wait) | `permissionDecision` allow/deny (+ `updatedInput`) |
+| PermissionRequest | the gate decides | `decision.behavior` allow/deny (+ `message`) |
+| PostToolUse(Failure) | outcome recorded (streaks, escalation) | nothing |
+| SessionStart, UserPromptSubmit | session found or created; running | nothing |
+| Notification (idle/permission) | session "waiting for its terminal" | nothing |
 | Stop | turn end recorded | nothing |
 | SessionEnd | session ended; failure analysis if it failed | nothing |
 
@@ -32,6 +32,7 @@ from the process start.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -217,6 +218,8 @@ async def handle_event_async(
     name = _text(event, "hook_event_name") or ""
     if name in DECIDING_EVENTS:
         call = tool_call_of(event, env)
+        if not _text(event, "tool_name"):
+            return reply_for(name, Verdict.deny("The hook event names no tool; Arcadia denied it."))
         verdict = await gate.check_tool_call_async(call, budget_seconds=budget_seconds)
         logger.info(
             "%s %s: %s (%s) %s",
@@ -390,10 +393,8 @@ async def _main_async(
     task = asyncio.ensure_future(run_async(text, env, project_dir=project_dir, timeout=timeout))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(signum, task.cancel)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
     try:
         return await task
     except asyncio.CancelledError:

@@ -78,6 +78,7 @@ from arcadia_core.managers import (
     RiskClassifier,
     assess_bash_risk,
 )
+from arcadia_core.models import SessionModel
 from arcadia_core.sync import blocking
 
 logger = logging.getLogger(__name__)
@@ -181,12 +182,7 @@ class Gate:
 
     async def start_session_async(self, ref: AgentRef, *, source: str | None = None) -> int:
         """Record that an agent session started (or resumed); return the Arcadia session id."""
-        row = await self._touch(
-            ref,
-            event_type=EventType.SESSION_RESUME if source == "resume" else None,
-            data=event_data(agent=ref.agent, source=source),
-        )
-        return row.session_id
+        return (await self._touch(ref)).session_id
 
     async def resume_session_async(self, ref: AgentRef, *, prompt: str | None = None) -> int:
         """The user gave the agent a prompt: it is running again (no longer waiting)."""
@@ -252,7 +248,10 @@ class Gate:
         """The stored agent session for `ref`, or None."""
         async with self.db.read() as session:
             row = await find_agent_session(session, ref)
-            return None if row is None else AgentSessionRow.from_model(row)
+            if row is None:
+                return None
+            parent = await session.get(SessionModel, row.session_id)
+            return AgentSessionRow.from_model(row, parent.status if parent else None)
 
     async def list_sessions_async(
         self, *, limit: int = 100, state: str | None = None

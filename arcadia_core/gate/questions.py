@@ -79,7 +79,9 @@ def approval_verdict(answer: Answer, what: str, timeout_seconds: int) -> Verdict
         )
     if folded in ALLOW_WORDS:
         return Verdict.allow(
-            f"Allowed by the supervisor ({answer.by}).", decided_by=answer.by, point_id=answer.point_id
+            f"Allowed by the supervisor ({answer.by}).",
+            decided_by=answer.by,
+            point_id=answer.point_id,
         )
     if folded in DENY_WORDS:
         return Verdict.deny(

@@ -129,9 +129,9 @@ async def touch_agent_session(
     if ref.cwd and not row.cwd:
         row.cwd = ref.cwd
     if row.state == ENDED and state == RUNNING:
-        parent = await session.get(SessionModel, row.session_id)
-        if parent is not None:
-            parent.status, parent.end_time = "running", None
+        ended = await session.get(SessionModel, row.session_id)
+        if ended is not None:
+            ended.status, ended.end_time = "running", None
         await record_event(
             session,
             session_id=row.session_id,

@@ -129,7 +129,9 @@ class Verdict:
         return cls(Decision.ALLOW, reason, updated_input, decided_by, point_id)
 
     @classmethod
-    def deny(cls, reason: str, *, decided_by: str = "arcadia", point_id: str | None = None) -> Verdict:
+    def deny(
+        cls, reason: str, *, decided_by: str = "arcadia", point_id: str | None = None
+    ) -> Verdict:
         return cls(Decision.DENY, reason, None, decided_by, point_id)
 
     @classmethod

@@ -24,7 +24,7 @@ async def test_db_info_reports_path_version_and_counts(db: object, project_dir: 
     assert report["path"] == str(database_path(project_dir))
     assert report["schema_version"] == head_revision()
     assert report["row_counts"]["injection_points"] == 0
-    assert len(report["row_counts"]) == 25
+    assert len(report["row_counts"]) == 26
     text = arcadia("db", "info", "--project-dir", project_dir)
     assert "injection_points" in text.stdout and head_revision() in text.stdout
 

@@ -17,7 +17,7 @@ from arcadia_core.errors import DatabaseError, NotADatabase, SchemaTooNew
 from arcadia_core.sync import blocking, run_blocking
 
 DATA = Path(__file__).parent.parent / "data"
-EXPECTED_TABLE_COUNT = 25
+EXPECTED_TABLE_COUNT = 26  # ArcadiaForge's 25 and agent_sessions
 
 
 def table_names(path: Path) -> set[str]:

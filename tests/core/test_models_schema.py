@@ -46,6 +46,9 @@ EXPECTED_TABLES = {
     "intervention_patterns",
 }
 
+# Arcadia's own tables, which ArcadiaForge does not have (revision 0003 onwards).
+ARCADIA_TABLES = {"agent_sessions"}
+
 # ArcadiaForge tables that Arcadia deliberately does not model.
 UNMODELLED_TABLES = {
     "troubleshooting_entries",
@@ -159,15 +162,15 @@ def _foreign_keys(path: Path, table: str) -> set[tuple[str, str, str]]:
 # (a) registration ---------------------------------------------------------------------------
 
 
-def test_exactly_the_25_tables_are_registered() -> None:
-    assert len(Base.metadata.tables) == 25
-    assert set(Base.metadata.tables) == EXPECTED_TABLES
+def test_exactly_the_25_tables_plus_arcadias_own_are_registered() -> None:
+    assert len(Base.metadata.tables) == 25 + len(ARCADIA_TABLES)
+    assert set(Base.metadata.tables) == EXPECTED_TABLES | ARCADIA_TABLES
 
 
 def test_every_model_class_is_exported() -> None:
-    assert len(models.__all__) == 25
+    assert len(models.__all__) == 25 + len(ARCADIA_TABLES)
     mapped = {getattr(models, name).__tablename__ for name in models.__all__}
-    assert mapped == EXPECTED_TABLES
+    assert mapped == EXPECTED_TABLES | ARCADIA_TABLES
 
 
 def test_fixture_holds_our_tables_plus_arcadiaforge_extras(forge_db: Path) -> None:
@@ -220,7 +223,9 @@ def test_create_all_leaves_an_arcadiaforge_file_alone(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{path}")
     Base.metadata.create_all(engine)
     engine.dispose()
-    assert {t: _columns(path, t) for t in _tables(path)} == before
+    after = {t: _columns(path, t) for t in _tables(path)}
+    assert set(after) - set(before) == ARCADIA_TABLES  # only Arcadia's own tables are added
+    assert {t: after[t] for t in before} == before
     conn = _connect(path)
     try:
         assert conn.execute("SELECT count(*) FROM troubleshooting_entries").fetchone() == (1,)
