@@ -1,0 +1,1 @@
+"""Optional integrations with agent frameworks (each needs its own extra)."""
