@@ -23,6 +23,7 @@ MODULES = (
     "bench.history_queries",
     "bench.migration",
     "bench.tui_paint",
+    "bench.hook_latency",
 )
 
 

@@ -271,11 +271,13 @@ async def run_async(
     project_dir: Path | str | None = None,
     timeout: float | None = None,
     gate: Any = None,
+    spent_seconds: float | None = None,
 ) -> tuple[str, int]:
     """Handle one hook invocation in this process; return (stdout text, exit code).
 
     `gate` reuses an open `Gate` (the gate server's); otherwise the project's database is
-    opened for this one event.
+    opened for this one event. `spent_seconds` is the time the hook already used (the gate
+    server is told it by the hook client); by default it is this process's age.
     """
     settings = GateSettings.from_env(env)
     try:
@@ -285,7 +287,11 @@ async def run_async(
     name = _text(event, "hook_event_name") or ""
     if name not in HANDLED_EVENTS:
         return "", 0
-    budget = remaining_budget(host_timeout_for(env, timeout))
+    host_timeout = host_timeout_for(env, timeout)
+    if spent_seconds is None:
+        budget = remaining_budget(host_timeout)
+    else:
+        budget = max(1.0, budget_from_host_timeout(host_timeout) - spent_seconds)
     try:
         reply = await asyncio.wait_for(
             _handle(gate, event, env, settings, project_dir, budget), timeout=budget + 0.5
@@ -371,15 +377,17 @@ def configure_logging() -> None:
     logging.getLogger("arcadia.hook").setLevel(logging.INFO)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `arcadia hook claude-code [--project-dir DIR] [--timeout SECONDS]`.
+def main(argv: Sequence[str] | None = None, stdin_text: str | None = None) -> int:
+    """The in-process hook: `[--project-dir DIR] [--timeout SECONDS]`, stdin in, reply out.
 
-    Reads stdin, writes the reply to stdout, logs to stderr. SIGTERM (a host giving up)
-    withdraws a pending question and answers deny; it never leaves an allow behind.
+    Reads stdin (unless `stdin_text` is given), writes the reply to stdout, logs to stderr.
+    SIGTERM (a host giving up) withdraws a pending question and answers deny; it never
+    leaves an allow behind. `arcadia hook claude-code` runs `hook_client.main`, which tries
+    the warm gate server first and falls back to this.
     """
     configure_logging()
     project_dir, timeout = parse_args(sys.argv[1:] if argv is None else argv)
-    text = sys.stdin.read()
+    text = sys.stdin.read() if stdin_text is None else stdin_text
     env = dict(os.environ)
     output, code = asyncio.run(_main_async(text, env, project_dir, timeout))
     (sys.stderr if code == 2 else sys.stdout).write(output)
