@@ -26,6 +26,7 @@ Method forms: each `*_async` method has a blocking twin without the suffix.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import replace
@@ -85,6 +86,7 @@ logger = logging.getLogger(__name__)
 
 INPUT_PREVIEW_CHARS = 2000
 MIN_WAIT_SECONDS = 1
+WAIT_MARGIN_SECONDS = 2
 
 
 def _preview(value: Any, limit: int = INPUT_PREVIEW_CHARS) -> Any:
@@ -369,7 +371,7 @@ class Gate:
     def _wait_seconds(self, deadline: float) -> int:
         # The point's own timeout ends the wait a little before the caller's budget, so the
         # default is applied (and recorded) by the point rather than by a cancelled wait.
-        return max(MIN_WAIT_SECONDS, int(deadline - time.monotonic() - 1))
+        return max(MIN_WAIT_SECONDS, int(deadline - time.monotonic() - WAIT_MARGIN_SECONDS))
 
     def _human(self, session_id: int) -> HumanInterface:
         return HumanInterface(
@@ -377,16 +379,29 @@ class Gate:
         )
 
     async def _request(self, human: HumanInterface, request: q.PointRequest) -> q.Answer:
-        response = await human.request_input(
-            request.point_type,
-            request.context,
-            request.options,
-            request.recommendation,
-            timeout_seconds=request.timeout_seconds,
-            default_on_timeout=request.default_on_timeout,
-            message=request.message,
-            severity=request.severity,
+        """`request_input`, with the insert shielded: a wait cancelled (the budget ran out,
+        the hook was told to stop) never tears a transaction in half nor leaves a point
+        that nobody waits for; the point is withdrawn instead."""
+        creating = asyncio.ensure_future(
+            human.create_point_async(
+                request.point_type,
+                request.context,
+                request.options,
+                request.recommendation,
+                timeout_seconds=request.timeout_seconds,
+                default_on_timeout=request.default_on_timeout,
+                message=request.message,
+                severity=request.severity,
+            )
         )
+        try:
+            point = await asyncio.shield(creating)
+        except asyncio.CancelledError:
+            created = await creating
+            with contextlib.suppress(Exception):
+                await human.cancel_point_async(created.point_id, by="agent")
+            raise
+        response = await human.wait_as_asker_async(point.point_id)
         return q.Answer(
             status=response.status,
             text=response.response or "",

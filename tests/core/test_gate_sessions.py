@@ -190,7 +190,8 @@ async def test_several_questions_multi_select_and_free_text(
         {"question": "Any naming rule?", "header": "Names", "options": []},
     ]
     task = asyncio.create_task(gate.check_tool_call_async(question_call(project_dir, questions)))
-    first, second = await wait_for_pending(db, 2)
+    points = {p.context["question"]: p for p in await wait_for_pending(db, 2)}
+    first, second = points["Which features?"], points["Any naming rule?"]
     assert first.context["multi_select"] is True
     assert first.recommendation == "Export (Recommended)"
     human = HumanInterface(db)
@@ -207,7 +208,7 @@ async def test_several_questions_multi_select_and_free_text(
 async def test_an_unanswered_or_declined_question_denies(
     gate: Gate, db: Database, project_dir: Path
 ) -> None:
-    verdict = await gate.check_tool_call_async(question_call(project_dir), budget_seconds=2)
+    verdict = await gate.check_tool_call_async(question_call(project_dir), budget_seconds=4)
     assert verdict.denied and "Nobody answered" in verdict.reason
     task = asyncio.create_task(gate.check_tool_call_async(question_call(project_dir)))
     point = (await wait_for_pending(db))[0]
