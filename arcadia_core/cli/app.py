@@ -124,4 +124,4 @@ def build_cli(
         assert command is not None
         return int(ctx.invoke(command))
 
-    return arcadia  # type: ignore[return-value]
+    return arcadia

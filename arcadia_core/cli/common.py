@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -84,4 +83,6 @@ def fail(message: str, code: int = 1) -> int:
 
 def run(coroutine: Coroutine[Any, Any, int]) -> int:
     """Run a command's coroutine to its end and return its exit code."""
+    import asyncio  # here, not above: `--version` and `--help` need no event loop
+
     return asyncio.run(coroutine)

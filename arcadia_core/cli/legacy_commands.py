@@ -52,7 +52,9 @@ def migrate(dry_run: bool) -> int:
     return run(migrate_command(dry_run=dry_run))
 
 
-@click.command(short_help="Write the database back as ArcadiaForge dot-directories.")
+@click.command(
+    name="export-legacy", short_help="Write the database back as ArcadiaForge dot-directories."
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
