@@ -22,7 +22,7 @@ from arcadia_core.errors import ArcadiaError
     "project",
     required=False,
     default=None,
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     metavar="[PROJECT_DIR]",
 )
 @project_dir_option
@@ -66,7 +66,7 @@ async def _run_tui(settings: Settings) -> int:
 @click.command(short_help="Watch and answer a simulated agent at work.")
 @click.option(
     "--keep",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     default=None,
     metavar="DIR",
     help="Use DIR for the project and keep it afterwards (a new directory or an earlier demo).",
@@ -76,7 +76,7 @@ async def _run_tui(settings: Settings) -> int:
 )
 @click.option(
     "--speed",
-    type=PositiveNumber(),
+    type=PositiveNumber("speed must be a positive number"),
     default=1.0,
     show_default=True,
     help="Run the agent this many times faster.",

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from arcadia_core import __version__
-from arcadia_core.cli.common import project_dir_option
+from arcadia_core.cli.common import fail, project_dir_option
 from arcadia_core.cli.lazy import LazyGroup
 from arcadia_core.cli.params import RefusedValue
 from arcadia_core.cli.registry import CORE_COMMANDS, LazyCommand
@@ -59,12 +59,12 @@ class ArcadiaGroup(LazyGroup):
                 args, prog_name, complete_var, standalone_mode=False, **extra
             )
         except RefusedValue as error:
-            return _error_line(error.message, error.exit_code)
+            return fail(error.message, error.exit_code)
         except click.UsageError as error:
             where = error.ctx.command_path if error.ctx is not None else prog_name
-            return _error_line(error.format_message(), error.exit_code, where)
+            return _usage_error(error.format_message(), error.exit_code, where)
         except click.ClickException as error:
-            return _error_line(error.format_message(), error.exit_code)
+            return fail(error.format_message(), error.exit_code)
         except click.Abort:
             return 130
         return result if isinstance(result, int) else 0
@@ -74,7 +74,7 @@ class ArcadiaGroup(LazyGroup):
         try:
             return super().invoke(ctx)
         except ArcadiaError as error:
-            return _error_line(error.message, 1)
+            return fail(error.message)
         except KeyboardInterrupt:
             return 130
         except BrokenPipeError:
@@ -84,9 +84,9 @@ class ArcadiaGroup(LazyGroup):
             return 0
 
 
-def _error_line(message: str, code: int, where: str = "arcadia") -> int:
-    text = " ".join(message.split())  # one line, whatever the message holds
-    print(f"{where}: error: {text}", file=sys.stderr)
+def _usage_error(message: str, code: int, where: str) -> int:
+    """`arcadia COMMAND: error: MESSAGE`, on one line (argparse's form, without the usage)."""
+    print(f"{where}: error: {message.replace(chr(10), ' ')}", file=sys.stderr)
     return code
 
 

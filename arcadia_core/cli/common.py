@@ -32,7 +32,7 @@ def project_dir_option(function: F) -> F:
     """`--project-dir DIR`, accepted by every group and command."""
     return click.option(
         "--project-dir",
-        type=click.Path(path_type=Path),
+        type=click.Path(path_type=Path, readable=False),
         default=None,
         expose_value=False,
         callback=_remember(_PROJECT_DIR),

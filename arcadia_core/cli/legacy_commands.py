@@ -57,7 +57,7 @@ def migrate(dry_run: bool) -> int:
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),
     required=True,
     metavar="DIR",
     help="Directory to write the dot-directories into (created if missing).",

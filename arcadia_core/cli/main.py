@@ -24,8 +24,8 @@ FAST_COMMANDS: dict[str, str] = {}
 
 The hook point for `arcadia hook <agent>`: register it here, e.g.
 `{"hook": "arcadia_core.cli.hook:main"}`, and keep that module's imports free of Click, Rich
-and Textual. Help and completion for such a command come from a regular Click command of the
-same name in the command map, which the fast path never loads.
+and Textual. A fast command parses its own arguments; to be listed by `arcadia --help` and
+shell completion it also gets an entry in `registry.CORE_COMMANDS`.
 """
 
 

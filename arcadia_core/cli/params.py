@@ -48,8 +48,10 @@ class PositiveNumber(click.ParamType):
 
     name = "number"
 
-    def __init__(self, what: str = "a positive number", maximum: float | None = None) -> None:
-        self.what = what
+    def __init__(
+        self, refusal: str = "must be a positive number", maximum: float | None = None
+    ) -> None:
+        self.refusal = refusal
         self.maximum = maximum
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
@@ -59,7 +61,7 @@ class PositiveNumber(click.ParamType):
             number = math.nan
         in_range = math.isfinite(number) and number > 0
         if not in_range or (self.maximum is not None and number > self.maximum):
-            self.fail(f"must be {self.what}, not {value!r}", param, ctx)
+            self.fail(f"{self.refusal}, not {value!r}", param, ctx)
         return number
 
 

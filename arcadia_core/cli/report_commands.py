@@ -65,7 +65,7 @@ def report_options(function: F) -> F:
     """`--session`, `--format` and `--output`, taken by every report."""
     function = click.option(
         "--output",
-        type=click.Path(path_type=Path),
+        type=click.Path(path_type=Path, readable=False),
         metavar="FILE",
         help="Write the report to FILE (atomically) instead of standard output.",
     )(function)

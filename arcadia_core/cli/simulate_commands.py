@@ -17,7 +17,11 @@ SPEED_HELP = "Run this many times faster: pauses and short timeouts are divided 
     "--seed", type=int, default=0, show_default=True, help="Seed for the agent's choices."
 )
 @click.option(
-    "--speed", type=PositiveNumber(), default=1.0, show_default=True, help=SPEED_HELP
+    "--speed",
+    type=PositiveNumber("speed must be a positive number"),
+    default=1.0,
+    show_default=True,
+    help=SPEED_HELP,
 )
 @click.option("--loop", is_flag=True, help="Keep starting new tasks until stopped.")
 @click.option(

@@ -31,7 +31,9 @@ MAX_INTERVAL = 3600.0
 )
 @click.option(
     "--interval",
-    type=PositiveNumber(f"a number of seconds above 0 and at most {MAX_INTERVAL:g}", MAX_INTERVAL),
+    type=PositiveNumber(
+        f"must be a number of seconds above 0 and at most {MAX_INTERVAL:g}", MAX_INTERVAL
+    ),
     default=DEFAULT_POLL_INTERVAL,
     show_default=True,
     metavar="SECONDS",

@@ -56,8 +56,8 @@ def test_malformed_durations_are_usage_errors(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["0", "-1", "nan", "inf", "-inf", "abc", "3601"])
 def test_intervals_must_be_finite_positive_and_bounded(text: str) -> None:
-    with pytest.raises(click.BadParameter, match="must be seconds"):
-        PositiveNumber("seconds", maximum=3600).convert(text, None, None)
+    with pytest.raises(click.BadParameter, match="^must be seconds, not "):
+        PositiveNumber("must be seconds", maximum=3600).convert(text, None, None)
 
 
 def test_positive_numbers_convert() -> None:
