@@ -17,9 +17,11 @@ from arcadia_core.cli.tables import cell, format_seconds, format_table, parse_du
 from arcadia_core.clock import utc_now
 from arcadia_core.config import Settings
 from arcadia_core.db import Database
+from arcadia_core.db.types import iso_text
 from arcadia_core.display import printable
 from arcadia_core.errors import InvalidInput
 from arcadia_core.managers.human_interface import HumanInterface, InjectionPoint
+from arcadia_core.vocabulary import RespondedBy, answered_by
 
 SHOW_MAX_CHARS = 4000
 """Longest message `arcadia show` prints (the rest is counted; `--json` has it whole)."""
@@ -97,7 +99,7 @@ async def human_interface(args: argparse.Namespace) -> AsyncIterator[HumanInterf
 
 
 def who(human: HumanInterface) -> str:
-    return f"cli:{human.user}"
+    return answered_by(RespondedBy.CLI, human.user)
 
 
 def point_json(point: InjectionPoint) -> dict[str, Any]:
@@ -159,7 +161,7 @@ def describe_point(point: InjectionPoint) -> list[str]:
         f"{point.point_id}  {point.point_type}  severity {point.severity}/5  "
         f"{point.status.upper()}",
         f"Session:   {point.session_id}",
-        f"Created:   {point.timestamp} ({age} ago)",
+        f"Created:   {iso_text(point.timestamp)} ({age} ago)",
     ]
     if point.message:
         message = printable(point.message, max_chars=SHOW_MAX_CHARS)
@@ -187,8 +189,8 @@ def describe_point(point: InjectionPoint) -> list[str]:
     if not point.is_pending:
         response = "-" if point.response is None else cell(repr(point.response))
         lines.append(
-            f"Outcome:   {point.status} by {cell(point.responded_by)} at {point.responded_at}: "
-            f"{response}"
+            f"Outcome:   {point.status} by {cell(point.responded_by)} "
+            f"at {iso_text(point.responded_at)}: {response}"
         )
     return lines
 
@@ -237,7 +239,8 @@ async def cancel_point(args: argparse.Namespace) -> int:
 
 async def expire_points(args: argparse.Namespace) -> int:
     async with human_interface(args) as human:
-        expired = await human.expire_async(args.older_than, by=f"expired:{who(human)}")
+        by = answered_by(RespondedBy.EXPIRED, who(human))
+        expired = await human.expire_async(args.older_than, by=by)
     if args.json:
         print_json({"expired": expired})
     elif expired:

@@ -18,6 +18,7 @@ from arcadia_core.config import Settings
 from arcadia_core.db import Database
 from arcadia_core.managers.autonomy import AutonomyLevel, AutonomyManager
 from arcadia_core.managers.autonomy_policy import effective_level
+from arcadia_core.vocabulary import RespondedBy, answered_by
 
 NO_OVERRIDE = ("default", "none", "-")
 
@@ -67,7 +68,7 @@ async def autonomy_manager(args: argparse.Namespace) -> AsyncIterator[tuple[Auto
     directory = project_dir(args)
     settings = Settings.from_env(directory)
     async with await Database.open(directory, create=False) as database:
-        yield AutonomyManager(database), f"cli:{settings.user}"
+        yield AutonomyManager(database), answered_by(RespondedBy.CLI, settings.user)
 
 
 def level_text(level: AutonomyLevel | int | None) -> str:

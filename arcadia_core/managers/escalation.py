@@ -41,9 +41,13 @@ from arcadia_core.managers.escalation_rules import (
     rule_severity,
     sort_rules,
 )
-from arcadia_core.managers.human_interface import HumanInterface
-from arcadia_core.managers.injection_points import InjectionPoint, InjectionResponse, json_safe
-from arcadia_core.managers.injection_points import InjectionType as InjectionType
+from arcadia_core.managers.injection import (
+    HumanInterface,
+    InjectionPoint,
+    InjectionResponse,
+    json_safe,
+)
+from arcadia_core.managers.injection import InjectionType as InjectionType
 from arcadia_core.models import EscalationLogModel, EscalationRuleModel
 from arcadia_core.sync import blocking
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from arcadia_core.display import safe_str
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.injection_points import InjectionType
+from arcadia_core.managers.injection import InjectionType
+from arcadia_core.vocabulary import BuiltinRule
 
 ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
 
@@ -138,7 +139,7 @@ def _rule(
     auto_pause: bool, timeout: int, default: str | None,
 ) -> EscalationRule:
     return EscalationRule(
-        rule_id, name, description, condition_type, params, severity, injection_type.value,
+        str(rule_id), name, description, condition_type, params, severity, injection_type.value,
         template, actions, auto_pause, timeout, default,
     )
 
@@ -146,52 +147,52 @@ def _rule(
 def builtin_rules() -> list[EscalationRule]:
     """Fresh copies of the 8 built-in rules, in definition order."""
     return [
-        _rule("low_confidence", "Low Confidence Decision",
+        _rule(BuiltinRule.LOW_CONFIDENCE, "Low Confidence Decision",
               "Agent confidence is below 50% for a decision",
               "threshold_below", {"field": "confidence", "threshold": 0.5}, 3,
               InjectionType.DECISION, "Agent confidence is {confidence:.0%} for: {decision_type}",
               ["Approve agent choice", "Select alternative", "Provide guidance"],
               False, 300, "Approve agent choice"),
-        _rule("very_low_confidence", "Very Low Confidence Decision",
+        _rule(BuiltinRule.VERY_LOW_CONFIDENCE, "Very Low Confidence Decision",
               "Agent confidence is below 30%",
               "threshold_below", {"field": "confidence", "threshold": 0.3}, 4,
               InjectionType.GUIDANCE,
               "Agent confidence is very low ({confidence:.0%}). Context: {action}",
               ["Provide guidance", "Take over manually", "Skip this task"],
               True, 600, None),
-        _rule("feature_regression", "Feature Regression Detected",
+        _rule(BuiltinRule.FEATURE_REGRESSION, "Feature Regression Detected",
               "A previously passing feature is now failing",
               "regression", {}, 4,
               InjectionType.REVIEW, "Feature #{feature_index} regressed from passing to failing",
               ["Investigate", "Rollback to checkpoint", "Accept regression"],
               True, 600, "Investigate"),
-        _rule("multiple_failures", "Multiple Consecutive Failures",
+        _rule(BuiltinRule.MULTIPLE_FAILURES, "Multiple Consecutive Failures",
               "Agent has failed 3 or more times on the same feature",
               "threshold_above", {"field": "consecutive_failures", "threshold": 3}, 4,
               InjectionType.GUIDANCE,
               "Agent has failed {consecutive_failures} times on feature #{feature_index}",
               ["Skip feature", "Provide hints", "Take over manually"],
               True, 600, "Skip feature"),
-        _rule("many_failures", "Many Consecutive Failures",
+        _rule(BuiltinRule.MANY_FAILURES, "Many Consecutive Failures",
               "Agent has failed 5 or more times and appears stuck",
               "threshold_above", {"field": "consecutive_failures", "threshold": 5}, 5,
               InjectionType.REDIRECT,
               "Agent stuck: {consecutive_failures} failures on feature #{feature_index}",
               ["Skip feature", "Change approach", "Abort session"],
               True, 900, None),
-        _rule("irreversible_action", "Irreversible Action Requested",
+        _rule(BuiltinRule.IRREVERSIBLE_ACTION, "Irreversible Action Requested",
               "Agent wants to perform an action that cannot be undone",
               "equals", {"field": "is_irreversible", "value": True}, 5,
               InjectionType.APPROVAL, "Agent wants to perform irreversible action: {action}",
               ["Approve", "Deny", "Request checkpoint first"],
               True, 600, "Deny"),
-        _rule("source_of_truth_change", "Source of Truth Modification",
+        _rule(BuiltinRule.SOURCE_OF_TRUTH_CHANGE, "Source of Truth Modification",
               "Agent wants to modify the feature database (the source of truth)",
               "equals", {"field": "affects_source_of_truth", "value": True}, 3,
               InjectionType.APPROVAL, "Agent wants to modify source of truth: {action}",
               ["Approve", "Deny", "Review first"],
               False, 300, "Approve"),
-        _rule("repeated_errors", "Repeated Errors",
+        _rule(BuiltinRule.REPEATED_ERRORS, "Repeated Errors",
               "The same kind of error keeps occurring",
               "threshold_above", {"field": "error_count", "threshold": 3}, 3,
               InjectionType.REVIEW,

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from arcadia_core.errors import ArcadiaError
 from arcadia_core.managers.human_interface import HumanInterface
+from arcadia_core.vocabulary import PointStatus, RespondedBy, answered_by
 from arcadia_core.watch import (
     EscalationLogged,
     FeedLost,
@@ -37,10 +38,10 @@ from arcadia_tui.messages import (
     PointAnswered,
     SessionLoaded,
 )
-from arcadia_tui.polling import (
+from arcadia_tui.rows import (
     EscalationRow,
     PointRow,
-    SessionInfo,
+    SessionStatus,
     latest_session,
     recent_escalations,
 )
@@ -179,7 +180,7 @@ class LiveScreen(Screen[None]):
     @property
     def answered_by(self) -> str:
         """How this supervisor is recorded: `tui:<user>`."""
-        return f"tui:{self.arcadia.settings.user}"
+        return answered_by(RespondedBy.TUI, self.arcadia.settings.user)
 
     # -- workers ------------------------------------------------------------------------------
 
@@ -288,9 +289,9 @@ class LiveScreen(Screen[None]):
             elif isinstance(change, EscalationLogged):
                 self.query_one(EscalationFeed).add([EscalationRow.from_logged(change)])
             elif isinstance(change, SessionStarted):
-                self._show_session(SessionInfo(change.session_id, change.status, True))
+                self._show_session(SessionStatus(change.session_id, change.status, True))
             elif isinstance(change, SessionEnded):
-                self._show_session(SessionInfo(change.session_id, change.status, False))
+                self._show_session(SessionStatus(change.session_id, change.status, False))
             elif isinstance(change, FeedStale | FeedRecovered | FeedLost):
                 self._show_health(change)
         self._flush(created)
@@ -320,7 +321,7 @@ class LiveScreen(Screen[None]):
             title = f"New question · severity {worst.severity}"
         else:
             title = f"{len(points)} new questions · up to severity {worst.severity}"
-        body = literal(worst.summary, one_line=True, max_chars=160).plain
+        body = literal(worst.headline, one_line=True, max_chars=160).plain
         self.notify(
             f"{worst.point_id}: {body}",
             title=title,
@@ -344,7 +345,7 @@ class LiveScreen(Screen[None]):
                 timeout=30,
             )
 
-    def _show_session(self, session: SessionInfo) -> None:
+    def _show_session(self, session: SessionStatus) -> None:
         status = self.query_one(StatusBar)
         current = status.session
         if current is None or session.session_id >= current.session_id:
@@ -373,7 +374,7 @@ class LiveScreen(Screen[None]):
 
     @on(PointAnswered)
     def confirm_answer(self, message: PointAnswered) -> None:
-        verb = "Cancelled" if message.status == "cancelled" else "Answered"
+        verb = "Cancelled" if message.status == PointStatus.CANCELLED else "Answered"
         response = "" if message.response is None else f": {message.response}"
         shown = literal(f"{message.point_id}{response}", one_line=True, max_chars=160).plain
         self.notify(f"{verb} {shown}", title=f"{verb} as {message.responded_by}", markup=False)
@@ -450,7 +451,7 @@ class LiveScreen(Screen[None]):
     def _free_text(self, point: PointRow, text: str | None) -> None:
         if not text:
             return
-        if point.takes_free_text or text in point.options:
+        if point.allows_free_text or text in point.options:
             self.answer(point, text, free_text=True)
             return
         body = free_text_body(point, text)

@@ -22,6 +22,7 @@ from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from arcadia_core.errors import ArcadiaError
+from arcadia_core.vocabulary import RespondedBy, answered_by
 from arcadia_core.watch import Change
 from arcadia_tui.messages import ChangesArrived
 from arcadia_tui.widgets.view_bar import ViewBar
@@ -85,7 +86,7 @@ class ViewScreen(Screen[None]):
     @property
     def by(self) -> str:
         """How this supervisor's changes are recorded: `tui:<user>`."""
-        return f"tui:{self.arcadia.settings.user}"
+        return answered_by(RespondedBy.TUI, self.arcadia.settings.user)
 
     @property
     def shown(self) -> bool:

@@ -6,70 +6,42 @@ import contextlib
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from arcadia_core.clock import Clock
 from arcadia_core.db import Database
 from arcadia_core.managers.event_queries import Event
+from arcadia_core.managers.injection import InjectionPoint
+from arcadia_core.vocabulary import BuiltinRule, InjectionType
 from arcadia_core.watch import (
     EscalationLogged,
     EventLogged,
     InjectionCreated,
     InjectionResolved,
-    rows,
 )
-from arcadia_core.watch import queries as q
+from arcadia_core.watch import queries as feed_queries
+from arcadia_core.watch import rows as feed_rows
 
-FREE_TEXT_TYPES = frozenset({"guidance", "redirect"})
-"""Point types whose natural answer is free text."""
 IRREVERSIBLE_KEYS = ("is_irreversible", "irreversible", "destructive")
 """Context flags that mark an approval as irreversible."""
-IRREVERSIBLE_RULES = frozenset({"irreversible_action"})
+IRREVERSIBLE_RULES = frozenset({BuiltinRule.IRREVERSIBLE_ACTION})
 """Escalation rules whose points are irreversible approvals."""
 
 
-@dataclass(frozen=True, slots=True)
-class PointRow:
+@dataclass(frozen=True)
+class PointRow(InjectionPoint):
     """An injection point as the Live view shows it: pending, or resolved while on screen."""
 
-    point_id: str
-    row_id: int
-    created_at: datetime
-    session_id: int
-    point_type: str
-    severity: int
-    message: str | None
-    context: Mapping[str, Any]
-    options: tuple[str, ...]
-    recommendation: str
-    timeout_seconds: int
-    default_on_timeout: str | None
-    escalation_rule_id: str | None
-    status: str = "pending"
-    response: str | None = None
-    responded_by: str = "pending"
-    responded_at: datetime | None = None
+    @classmethod
+    def from_point(cls, point: InjectionPoint) -> PointRow:
+        """The row of a core point record."""
+        return cls(**{item.name: getattr(point, item.name) for item in dataclasses.fields(point)})
 
     @classmethod
     def from_created(cls, change: InjectionCreated) -> PointRow:
         """The row for a point the change feed reported."""
-        return cls(
-            point_id=change.point_id,
-            row_id=change.row_id,
-            created_at=change.timestamp,
-            session_id=change.session_id,
-            point_type=change.point_type,
-            severity=change.severity,
-            message=change.message,
-            context=change.context,
-            options=change.options,
-            recommendation=change.recommendation,
-            timeout_seconds=change.timeout_seconds,
-            default_on_timeout=change.default_on_timeout,
-            escalation_rule_id=change.escalation_rule_id,
-            status=change.status,
-        )
+        return cls.from_point(change.point)
 
     def resolved(self, change: InjectionResolved) -> PointRow:
         """This row with the outcome the feed reported."""
@@ -82,36 +54,9 @@ class PointRow:
         )
 
     @property
-    def is_pending(self) -> bool:
-        """Nobody has answered, cancelled or timed it out yet."""
-        return self.status == "pending"
-
-    @property
-    def sort_key(self) -> tuple[int, datetime, int]:
-        """Most severe first, then oldest."""
-        return (-self.severity, self.created_at, self.row_id)
-
-    @property
-    def deadline(self) -> datetime | None:
-        """When the agent applies the default, or None when it waits for an answer."""
-        if self.default_on_timeout is None:
-            return None
-        return self.created_at + timedelta(seconds=self.timeout_seconds)
-
-    def seconds_left(self, now: datetime) -> float | None:
-        """Seconds until the default applies (negative once overdue), None without a default."""
-        deadline = self.deadline
-        return None if deadline is None else (deadline - now).total_seconds()
-
-    @property
-    def summary(self) -> str:
+    def headline(self) -> str:
         """What the point is about, for one line: the message, else the recommendation."""
         return self.message or self.recommendation or self.point_type
-
-    @property
-    def takes_free_text(self) -> bool:
-        """Any answer fits: guidance and redirect points, and points without options."""
-        return self.point_type in FREE_TEXT_TYPES or not self.options
 
     @property
     def is_irreversible(self) -> bool:
@@ -127,7 +72,9 @@ class PointRow:
     @property
     def needs_confirmation(self) -> bool:
         """A destructive or irreversible approval: every answer is confirmed first."""
-        return self.point_type == "approval" and (self.severity >= 4 or self.is_irreversible)
+        return self.point_type == InjectionType.APPROVAL and (
+            self.severity >= 4 or self.is_irreversible
+        )
 
     def option_number(self, answer: str) -> int | None:
         """The 1-based number of `answer` among the options, if it is one."""
@@ -170,7 +117,7 @@ class EscalationRow:
 
 
 @dataclass(frozen=True, slots=True)
-class SessionInfo:
+class SessionStatus:
     """The agent session shown in the status bar."""
 
     session_id: int
@@ -183,19 +130,21 @@ async def recent_escalations(
 ) -> list[EscalationRow]:
     """The newest `limit` escalations with id at most `up_to` (a feed cursor), newest first."""
     async with db.read() as session:
-        result = await session.execute(q.RECENT_ESCALATIONS, {"up_to": up_to, "limit": limit})
+        result = await session.execute(
+            feed_queries.RECENT_ESCALATIONS, {"up_to": up_to, "limit": limit}
+        )
         found = list(result.mappings())
     now = clock()
-    return [EscalationRow.from_logged(rows.escalation_logged(row, now)) for row in found]
+    return [EscalationRow.from_logged(feed_rows.escalation_logged(row, now)) for row in found]
 
 
-async def latest_session(db: Database) -> SessionInfo | None:
+async def latest_session(db: Database) -> SessionStatus | None:
     """The agent session with the highest id, if any."""
     async with db.read() as session:
-        row = (await session.execute(q.LATEST_SESSION)).mappings().first()
+        row = (await session.execute(feed_queries.LATEST_SESSION)).mappings().first()
     if row is None:
         return None
-    return SessionInfo(
+    return SessionStatus(
         session_id=int(row["id"]),
         status=str(row["status"] or ""),
         running=row["end_time"] is None,
