@@ -2,23 +2,5 @@
 
 from __future__ import annotations
 
-from arcadia_core.managers.injection.manager import (
-    HumanInterface,
-    InjectionConflict,
-    create_human_interface,
-    create_human_interface_async,
-    request_human_input_sync,
-)
-from arcadia_core.managers.injection.records import InjectionPoint, InjectionResponse
-from arcadia_core.vocabulary import InjectionType
-
-__all__ = [
-    "HumanInterface",
-    "InjectionConflict",
-    "InjectionPoint",
-    "InjectionResponse",
-    "InjectionType",
-    "create_human_interface",
-    "create_human_interface_async",
-    "request_human_input_sync",
-]
+from arcadia_core.managers.injection.manager import *  # noqa: F403
+from arcadia_core.managers.injection.manager import __all__ as __all__

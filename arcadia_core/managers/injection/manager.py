@@ -41,9 +41,11 @@ import functools
 import inspect
 import logging
 from collections.abc import Callable, Coroutine, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.config import default_user
@@ -66,8 +68,6 @@ __all__ = [
     "InjectionPoint",
     "InjectionResponse",
     "InjectionType",
-    "NewPoint",
-    "conflict_message",
     "create_human_interface",
     "create_human_interface_async",
     "request_human_input_sync",
@@ -249,16 +249,28 @@ class HumanInterface:
     ) -> InjectionResponse | None:
         """Resolve a pending point; None when someone else resolved it first."""
         async with self.db.transaction() as session:
-            resolved = await queries.resolve_point(
-                session,
-                point,
-                status=status,
-                responded_by=by,
-                now=self.clock(),
-                response=response,
-                set_response=set_response,
-            )
+            resolved = await self._write(session, point, status, by, response, set_response)
         return None if resolved is None else InjectionResponse.from_point(resolved)
+
+    async def _write(
+        self,
+        session: AsyncSession,
+        point: InjectionPoint,
+        status: PointStatus,
+        by: str,
+        response: str | None,
+        set_response: bool = True,
+        now: datetime | None = None,
+    ) -> InjectionPoint | None:
+        return await queries.resolve_point(
+            session,
+            point,
+            status=status,
+            responded_by=by,
+            now=self.clock() if now is None else now,
+            response=response,
+            set_response=set_response,
+        )
 
     # -- answering ---------------------------------------------------------------------------
 
@@ -300,14 +312,8 @@ class HumanInterface:
             if not point.is_pending:
                 raise InjectionConflict(point)
             answer = answer_for(point) if answer_for is not None else None
-            resolved = await queries.resolve_point(
-                session,
-                point,
-                status=status,
-                responded_by=by,
-                now=self.clock(),
-                response=answer,
-                set_response=answer_for is not None,
+            resolved = await self._write(
+                session, point, status, by, answer, set_response=answer_for is not None
             )
             if resolved is None:
                 current = await queries.find_point(session, point_id)
@@ -325,14 +331,8 @@ class HumanInterface:
         expired: list[str] = []
         async with self.db.transaction() as session:
             for point in await queries.pending_older_than(session, now - older_than):
-                if await queries.resolve_point(
-                    session,
-                    point,
-                    status=PointStatus.TIMEOUT,
-                    responded_by=by,
-                    now=now,
-                    response=point.default_on_timeout,
-                ):
+                default = point.default_on_timeout
+                if await self._write(session, point, PointStatus.TIMEOUT, by, default, now=now):
                     expired.append(point.point_id)
         return expired
 
