@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from arcadia_core.managers.autonomy_policy import (
+from arcadia_core.managers.autonomy.records import (
     AutonomyConfig,
     PerformanceMetrics,
     effective_level,

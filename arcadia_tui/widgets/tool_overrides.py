@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from arcadia_core.managers.autonomy_policy import (
+from arcadia_core.managers.autonomy.records import (
     CATEGORY_REQUIRED_LEVELS,
     AutonomyConfig,
     AutonomyLevel,

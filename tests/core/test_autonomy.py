@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.autonomy import (
+from arcadia_core.managers.autonomy.manager import (
     ActionCategory,
     AutonomyConfig,
     AutonomyLevel,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from arcadia_core.db import Database
-from arcadia_core.managers.autonomy import AutonomyConfig, AutonomyLevel, AutonomyManager
-from arcadia_core.managers.autonomy_whatif import (
+from arcadia_core.managers.autonomy.manager import AutonomyConfig, AutonomyLevel, AutonomyManager
+from arcadia_core.managers.autonomy.rules import (
     OutcomeShift,
     outcome_shift,
     replayed_allowed,

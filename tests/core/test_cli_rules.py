@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from arcadia_core.db import Database
-from arcadia_core.managers.escalation import EscalationEngine, EscalationRule
+from arcadia_core.managers.escalation.manager import EscalationEngine, EscalationRule
 from arcadia_core.models import EscalationRuleModel
 from tests.cli_inprocess import run_cli
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.escalation import (
+from arcadia_core.managers.escalation.manager import (
     EscalationContext,
     EscalationEngine,
     EscalationResult,

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
 from arcadia_core.events import record_event
-from arcadia_core.managers.event_queries import Event
-from arcadia_core.managers.failure_analysis import (
+from arcadia_core.managers.failure.manager import (
     FailureAnalyzer,
     FailureReport,
     FailureSignature,
@@ -21,7 +20,8 @@ from arcadia_core.managers.failure_analysis import (
     format_report,
     format_report_markdown,
 )
-from arcadia_core.managers.failure_rules import (
+from arcadia_core.managers.failure.records import KNOWN_PATTERNS
+from arcadia_core.managers.failure.rules import (
     build_timeline,
     classify,
     detect_patterns,
@@ -30,7 +30,7 @@ from arcadia_core.managers.failure_rules import (
     similarity_score,
     suggest_fixes,
 )
-from arcadia_core.managers.failure_types import KNOWN_PATTERNS
+from arcadia_core.managers.observability.queries import Event
 from arcadia_core.models import FailureReportModel
 from tests.core.analysis_helpers import StepClock
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.intervention_learning import (
+from arcadia_core.managers.intervention.manager import (
     ContextSignature,
     Intervention,
     InterventionLearner,

@@ -16,7 +16,7 @@ from arcadia_core.managers.memory import (
     MAX_RECENT_FILES,
     MemoryManager,
 )
-from arcadia_core.managers.observability import Observability
+from arcadia_core.managers.observability.manager import Observability
 from arcadia_core.models import (
     ColdMemoryKnowledgeModel,
     ColdMemoryModel,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from arcadia_core.db import Database, database_path
 from arcadia_core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from arcadia_core.events import EventType, record_event
-from arcadia_core.managers.observability import (
+from arcadia_core.managers.observability.manager import (
     Event,
     Observability,
     format_event_summary,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.risk import (
+from arcadia_core.managers.risk.manager import (
     DEFAULT_RISK_PATTERNS,
     DEFAULT_TOOL_RISKS,
     AssessmentFilter,
@@ -21,7 +21,7 @@ from arcadia_core.managers.risk import (
     assess_bash_risk,
     format_assessment,
 )
-from arcadia_core.managers.risk_patterns import MAX_MATCH_CHARS
+from arcadia_core.managers.risk.rules import MAX_MATCH_CHARS
 from arcadia_core.models import RiskAssessmentModel, RiskPatternModel
 from tests.core.analysis_helpers import StepClock
 

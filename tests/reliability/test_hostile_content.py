@@ -29,8 +29,8 @@ from arcadia_core.managers import (
     Observability,
     RiskClassifier,
 )
-from arcadia_core.managers.failure_analysis import FailureAnalyzer
-from arcadia_core.managers.risk import RiskLevel, RiskPattern
+from arcadia_core.managers.failure.manager import FailureAnalyzer
+from arcadia_core.managers.risk.manager import RiskLevel, RiskPattern
 from arcadia_tui.app import build_app
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.screens.autonomy import AutonomyScreen

@@ -7,7 +7,7 @@ hot → warm at session end, warm → cold archival of old summaries, proven pat
 from __future__ import annotations
 
 from arcadia_core.managers.memory.manager import MemoryManager
-from arcadia_core.managers.memory.types import (
+from arcadia_core.managers.memory.records import (
     MAX_ACTIVE_ERRORS,
     MAX_PENDING_DECISIONS,
     MAX_RECENT_ACTIONS,

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 
-from arcadia_core.managers.memory import hot, tiers
-from arcadia_core.managers.memory.types import (
+from arcadia_core.managers.memory import queries, rules
+from arcadia_core.managers.memory.records import (
     AggregateStatistics,
     ArchivedSession,
     HotState,
@@ -34,7 +34,7 @@ class MemoryContextMixin:
         async with self.db.read() as session:
             return [
                 ProvenPattern.from_row(r)
-                for r in await tiers.search_patterns(session, query, limit)
+                for r in await queries.search_patterns(session, query, limit)
             ]
 
     find_relevant_patterns = blocking(find_relevant_patterns_async)
@@ -46,7 +46,7 @@ class MemoryContextMixin:
         async with self.db.read() as session:
             return [
                 KnowledgeEntry.from_row(r)
-                for r in await tiers.search_knowledge(session, query, limit)
+                for r in await queries.search_knowledge(session, query, limit)
             ]
 
     find_relevant_knowledge = blocking(find_relevant_knowledge_async)
@@ -88,7 +88,7 @@ class MemoryContextMixin:
     async def get_hot_context_async(self) -> str:
         """The working context as a prompt block."""
         async with self.db.read() as session:
-            row = await hot.find_hot_row(session, self.session_id)
+            row = await rules.find_hot_row(session, self.session_id)
         if row is None:
             return "HOT MEMORY\nNo active context."
         state = HotState.from_row(row)
@@ -165,7 +165,7 @@ class MemoryContextMixin:
     async def get_context_size_async(self) -> dict[str, int]:
         """How many items each tier holds for this session."""
         async with self.db.read() as session:
-            row = await hot.find_hot_row(session, self.session_id)
+            row = await rules.find_hot_row(session, self.session_id)
             knowledge = await session.scalar(
                 select(func.count()).select_from(ColdMemoryKnowledgeModel)
             )
@@ -233,7 +233,7 @@ class MemoryContextMixin:
     async def get_summary_async(self) -> dict[str, Any]:
         """Counts per tier: the hot working set, the last warm summary, the cold archive."""
         async with self.db.read() as session:
-            row = await hot.find_hot_row(session, self.session_id)
+            row = await rules.find_hot_row(session, self.session_id)
         state = HotState.from_row(row) if row is not None else HotState(self.session_id)
         warm_row = await self._latest_warm()
         statistics = await self.get_statistics_async()

@@ -19,9 +19,9 @@ from sqlalchemy import delete, func, select
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.memory import hot, tiers
+from arcadia_core.managers.memory import queries, rules
 from arcadia_core.managers.memory.context import MemoryContextMixin
-from arcadia_core.managers.memory.types import (
+from arcadia_core.managers.memory.records import (
     ISSUE_HORIZON_SESSIONS,
     KNOWLEDGE_TYPES,
     MAX_WARM_SESSIONS,
@@ -72,8 +72,8 @@ class MemoryManager(MemoryContextMixin):
         """Start with an empty working context (its clock starts now)."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, now)
-            hot.reset(row, now)
+            row = await rules.hot_row(session, self.session_id, now)
+            rules.reset(row, now)
         return {
             "session_id": self.session_id,
             "started_at": now.isoformat(),
@@ -85,7 +85,7 @@ class MemoryManager(MemoryContextMixin):
     async def get_hot_state_async(self) -> HotState:
         """The current working context (empty when nothing was recorded)."""
         async with self.db.read() as session:
-            row = await hot.find_hot_row(session, self.session_id)
+            row = await rules.find_hot_row(session, self.session_id)
         return HotState.from_row(row) if row is not None else HotState(session_id=self.session_id)
 
     get_hot_state = blocking(get_hot_state_async)
@@ -95,7 +95,7 @@ class MemoryManager(MemoryContextMixin):
         now = self.clock()
         entry = {"action": action, "result": result, "tool": tool, "timestamp": now.isoformat()}
         async with self.db.transaction() as session:
-            hot.append_action(await hot.hot_row(session, self.session_id, now), entry)
+            rules.append_action(await rules.hot_row(session, self.session_id, now), entry)
 
     record_action = blocking(record_action_async)
 
@@ -106,7 +106,7 @@ class MemoryManager(MemoryContextMixin):
         now = self.clock()
         entry = {"timestamp": now.isoformat(), **data}
         async with self.db.transaction() as session:
-            hot.append_action(await hot.hot_row(session, self.session_id, now), entry)
+            rules.append_action(await rules.hot_row(session, self.session_id, now), entry)
 
     add_to_hot = blocking(add_to_hot_async)
 
@@ -114,7 +114,7 @@ class MemoryManager(MemoryContextMixin):
         """Move `path` to the end of the recent files (the last 20 are kept)."""
         now = self.clock()
         async with self.db.transaction() as session:
-            hot.touch_file(await hot.hot_row(session, self.session_id, now), path)
+            rules.touch_file(await rules.hot_row(session, self.session_id, now), path)
 
     record_file_access = blocking(record_file_access_async)
 
@@ -128,8 +128,8 @@ class MemoryManager(MemoryContextMixin):
         """Record an error; a repeat of an unresolved one increments its count."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, now)
-            return hot.record_error(
+            row = await rules.hot_row(session, self.session_id, now)
+            return rules.record_error(
                 row, self.session_id, error_type, message, context, related_features, now
             )
 
@@ -138,8 +138,8 @@ class MemoryManager(MemoryContextMixin):
     async def resolve_error_async(self, error_id: str, resolution: str) -> ActiveError:
         """Mark an active error resolved; at session end its resolution becomes a pattern."""
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, self.clock())
-            resolved = hot.resolve_error(row, error_id, resolution)
+            row = await rules.hot_row(session, self.session_id, self.clock())
+            resolved = rules.resolve_error(row, error_id, resolution)
         if resolved is None:
             raise NotFound(f"no active error {error_id} in session {self.session_id}")
         return resolved
@@ -168,7 +168,7 @@ class MemoryManager(MemoryContextMixin):
             timestamp=now.isoformat(),
         )
         async with self.db.transaction() as session:
-            hot.add_decision(await hot.hot_row(session, self.session_id, now), decision)
+            rules.add_decision(await rules.hot_row(session, self.session_id, now), decision)
         return decision
 
     record_decision = blocking(record_decision_async)
@@ -176,8 +176,8 @@ class MemoryManager(MemoryContextMixin):
     async def resolve_decision_async(self, decision_id: str, choice: str) -> PendingDecision:
         """Mark a pending decision taken."""
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, self.clock())
-            resolved = hot.resolve_decision(row, decision_id, choice)
+            row = await rules.hot_row(session, self.session_id, self.clock())
+            resolved = rules.resolve_decision(row, decision_id, choice)
         if resolved is None:
             raise NotFound(f"no pending decision {decision_id} in session {self.session_id}")
         return resolved
@@ -190,7 +190,7 @@ class MemoryManager(MemoryContextMixin):
         """Set the feature, task and keywords the session is focused on."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, now)
+            row = await rules.hot_row(session, self.session_id, now)
             row.current_feature = feature
             row.current_task = task
             row.focus_keywords = list(keywords or [])
@@ -216,7 +216,7 @@ class MemoryManager(MemoryContextMixin):
         """Summarise the session into warm memory, then clear its hot row and archive old ones."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.find_hot_row(session, self.session_id)
+            row = await rules.find_hot_row(session, self.session_id)
             state = HotState.from_row(row) if row is not None else HotState(self.session_id)
             summary = await self._promote_hot(
                 session,
@@ -234,7 +234,7 @@ class MemoryManager(MemoryContextMixin):
                 human_interventions=human_interventions,
                 last_checkpoint_id=last_checkpoint_id,
             )
-            await tiers.archive_old_sessions(session, self.max_warm_sessions)
+            await queries.archive_old_sessions(session, self.max_warm_sessions)
         return summary
 
     end_session = blocking(end_session_async)
@@ -254,13 +254,13 @@ class MemoryManager(MemoryContextMixin):
             last_feature_worked=state.current_feature,
             **counts,
         )
-        await tiers.upsert_summary(session, summary)
+        await queries.upsert_summary(session, summary)
         for error in state.unresolved_errors:
-            await tiers.carry_issue(session, state.session_id, error)
+            await queries.carry_issue(session, state.session_id, error)
         for error in resolved:
             if error.get("resolution"):
                 problem = f"{error['error_type']}: {error['message']}"
-                await tiers.learn(
+                await queries.learn(
                     session,
                     state.session_id,
                     problem,
@@ -272,7 +272,7 @@ class MemoryManager(MemoryContextMixin):
                 await session.execute(
                     delete(WarmMemoryIssueModel).where(
                         WarmMemoryIssueModel.issue_id
-                        == f"ISSUE-{hot.error_key(error['error_type'], error['message'])}"
+                        == f"ISSUE-{rules.error_key(error['error_type'], error['message'])}"
                     )
                 )
         await session.execute(
@@ -291,7 +291,7 @@ class MemoryManager(MemoryContextMixin):
     ) -> ProvenPattern:
         """Remember a solution that worked (an identical one gains a success instead)."""
         async with self.db.transaction() as session:
-            row = await tiers.learn(
+            row = await queries.learn(
                 session,
                 self.session_id,
                 problem,
@@ -315,7 +315,7 @@ class MemoryManager(MemoryContextMixin):
             )
             if row is None:
                 raise NotFound(f"no memory pattern {pattern_id}")
-            await tiers.record_success(session, row, self.session_id, self.clock())
+            await queries.record_success(session, row, self.session_id, self.clock())
             return ProvenPattern.from_row(row)
 
     record_pattern_success = blocking(record_pattern_success_async)
@@ -344,7 +344,7 @@ class MemoryManager(MemoryContextMixin):
                 raise NotFound(f"no open issue {issue_id}")
             if solution:
                 problem = f"{row.issue_type}: {row.description}"
-                await tiers.learn(
+                await queries.learn(
                     session,
                     self.session_id,
                     problem,
@@ -452,9 +452,9 @@ class MemoryManager(MemoryContextMixin):
                     human_interventions=0,
                     last_checkpoint_id=None,
                 )
-            archived = await tiers.archive_old_sessions(session, self.max_warm_sessions)
+            archived = await queries.archive_old_sessions(session, self.max_warm_sessions)
             newest = await session.scalar(select(func.max(WarmMemoryIssueModel.last_seen_session)))
-            dropped = await tiers.prune_issues(
+            dropped = await queries.prune_issues(
                 session, max(self.session_id, newest or 0), issue_horizon
             )
         return {

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.events import EventType
-from arcadia_core.managers.event_queries import QueryT, answered_by_a_person
+from arcadia_core.managers.observability.queries import QueryT, answered_by_a_person
 from arcadia_core.models import EventModel
 
 

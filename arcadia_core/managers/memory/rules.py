@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from arcadia_core.managers.memory.types import (
+from arcadia_core.managers.memory.records import (
     MAX_ACTIVE_ERRORS,
     MAX_PENDING_DECISIONS,
     MAX_RECENT_ACTIONS,

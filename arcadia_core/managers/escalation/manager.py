@@ -25,7 +25,7 @@ from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
 from arcadia_core.events import EventType, record_event
-from arcadia_core.managers.escalation_rules import (
+from arcadia_core.managers.escalation.rules import (
     BUILTIN_RULE_IDS,
     CONDITION_TYPES,
     ConditionFunction,

@@ -24,8 +24,7 @@ from typing import Any
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.events import EventType
-from arcadia_core.managers.event_queries import SessionMetrics, session_metrics
-from arcadia_core.managers.metrics_queries import (
+from arcadia_core.managers.metrics.queries import (
     FeatureMetrics,
     ToolMetrics,
     decision_stats,
@@ -37,6 +36,7 @@ from arcadia_core.managers.metrics_queries import (
     type_counts,
     usage_totals,
 )
+from arcadia_core.managers.observability.queries import SessionMetrics, session_metrics
 from arcadia_core.output import write_atomic
 from arcadia_core.sync import blocking
 

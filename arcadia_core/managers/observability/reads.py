@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from arcadia_core.errors import NotFound
 from arcadia_core.events import EventType
-from arcadia_core.managers.event_queries import (
+from arcadia_core.managers.observability.queries import (
     Event,
     RunMetrics,
     SessionInfo,

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from arcadia_core.managers.memory.hot import error_key
-from arcadia_core.managers.memory.types import (
+from arcadia_core.managers.memory.records import (
     KNOWLEDGE_TYPES,
     PROMOTE_SUCCESS_COUNT,
     SessionSummary,
 )
+from arcadia_core.managers.memory.rules import error_key
 from arcadia_core.models import (
     ColdMemoryKnowledgeModel,
     ColdMemoryModel,

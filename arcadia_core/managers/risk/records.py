@@ -9,7 +9,7 @@ from typing import Any
 
 from arcadia_core.clock import utc_now
 from arcadia_core.display import safe_str
-from arcadia_core.managers.risk_patterns import RiskLevel
+from arcadia_core.managers.risk.rules import RiskLevel
 from arcadia_core.models import RiskAssessmentModel
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from arcadia_core.managers.autonomy_policy import (
+from arcadia_core.managers.autonomy.records import (
     CATEGORY_REQUIRED_LEVELS,
     AutonomyConfig,
     AutonomyLevel,

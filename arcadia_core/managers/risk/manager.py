@@ -24,9 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.event_queries import QueryT
-from arcadia_core.managers.risk_bash import assess_bash_risk
-from arcadia_core.managers.risk_patterns import (
+from arcadia_core.managers.observability.queries import QueryT
+from arcadia_core.managers.risk.bash import assess_bash_risk
+from arcadia_core.managers.risk.records import AssessmentRecord, RiskAssessment, summarize_action
+from arcadia_core.managers.risk.rules import (
     BUILTIN_PATTERN_IDS,
     DEFAULT_RISK_PATTERNS,
     DEFAULT_TOOL_RISKS,
@@ -35,7 +36,6 @@ from arcadia_core.managers.risk_patterns import (
     match_pattern,
     validate_pattern,
 )
-from arcadia_core.managers.risk_types import AssessmentRecord, RiskAssessment, summarize_action
 from arcadia_core.models import RiskAssessmentModel, RiskPatternModel
 from arcadia_core.sync import blocking
 

@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.autonomy_policy import (
+from arcadia_core.managers.autonomy.records import (
     CATEGORY_REQUIRED_LEVELS,
     DEFAULT_ACTION_CATEGORIES,
     ActionCategory,

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arcadia_core.events import EventType
-from arcadia_core.managers.event_queries import Event
-from arcadia_core.managers.failure_types import (
+from arcadia_core.managers.failure.records import (
     KNOWN_PATTERNS,
     MESSAGE_CATEGORIES,
     FailurePattern,
     FailureType,
     Severity,
 )
+from arcadia_core.managers.observability.queries import Event
 
 MAX_ERROR_MESSAGES = 50
 MAX_TIMELINE = 200

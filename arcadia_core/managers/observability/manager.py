@@ -24,8 +24,13 @@ from arcadia_core.db import Database
 from arcadia_core.db.types import json_storable
 from arcadia_core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from arcadia_core.events import EventType, record_event
-from arcadia_core.managers.event_queries import Event, RunMetrics, SessionInfo, SessionMetrics
-from arcadia_core.managers.observability_reads import ObservabilityReads
+from arcadia_core.managers.observability.queries import (
+    Event,
+    RunMetrics,
+    SessionInfo,
+    SessionMetrics,
+)
+from arcadia_core.managers.observability.reads import ObservabilityReads
 from arcadia_core.models import SessionModel
 from arcadia_core.sync import blocking
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.risk_types import AssessmentRecord
+from arcadia_core.managers.risk.records import AssessmentRecord
 from arcadia_core.models import AutonomyDecisionModel, InjectionPointModel, RiskAssessmentModel
 
 LINK_WINDOW = timedelta(minutes=2)

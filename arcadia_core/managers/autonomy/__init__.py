@@ -1,0 +1,51 @@
+"""TODO."""
+
+from __future__ import annotations
+
+from arcadia_core.managers.autonomy.manager import (
+    CATEGORY_REQUIRED_LEVELS,
+    DEFAULT_ACTION_CATEGORIES,
+    ROW_ID,
+    ActionCategory,
+    ActionChecker,
+    AutonomyConfig,
+    AutonomyDecision,
+    AutonomyLevel,
+    AutonomyManager,
+    PerformanceMetrics,
+    adjusted_level,
+    base_tool_name,
+    changed_settings,
+    clamp_level,
+    config_from_row,
+    create_autonomy_manager,
+    create_autonomy_manager_async,
+    decide,
+    effective_level,
+    metrics_from_row,
+    tool_category,
+)
+
+__all__ = [
+    "ActionCategory",
+    "ActionChecker",
+    "AutonomyConfig",
+    "AutonomyDecision",
+    "AutonomyLevel",
+    "AutonomyManager",
+    "CATEGORY_REQUIRED_LEVELS",
+    "DEFAULT_ACTION_CATEGORIES",
+    "PerformanceMetrics",
+    "ROW_ID",
+    "adjusted_level",
+    "base_tool_name",
+    "changed_settings",
+    "clamp_level",
+    "config_from_row",
+    "create_autonomy_manager",
+    "create_autonomy_manager_async",
+    "decide",
+    "effective_level",
+    "metrics_from_row",
+    "tool_category",
+]
