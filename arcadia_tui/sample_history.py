@@ -14,12 +14,15 @@ from typing import Any
 
 from arcadia_core.db import Database
 from arcadia_core.events import EventType
-from arcadia_core.managers.autonomy.manager import AutonomyConfig, AutonomyLevel, AutonomyManager
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel
 from arcadia_core.managers.failure.manager import FailureAnalyzer
 from arcadia_core.managers.human_interface import HumanInterface
-from arcadia_core.managers.intervention.manager import InterventionLearner, InterventionType
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.intervention.records import InterventionType
 from arcadia_core.managers.observability.manager import Observability
-from arcadia_core.managers.risk.manager import RiskClassifier, RiskLevel, RiskPattern
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.rules import RiskLevel, RiskPattern
 from arcadia_tui.sample import SAMPLE_NOW
 
 SUPERVISOR = "tui:alice"

@@ -22,24 +22,19 @@ from arcadia_core.display import json_text, printable
 from arcadia_core.errors import InvalidInput, NotFound
 from arcadia_core.managers.failure.manager import (
     FailureAnalyzer,
-    FailureReport,
-    ReportSummary,
     format_report,
     format_report_markdown,
 )
-from arcadia_core.managers.failure.records import severity_name
+from arcadia_core.managers.failure.records import FailureReport, ReportSummary, severity_name
 from arcadia_core.managers.metrics.manager import (
     MetricsCollector,
     format_dashboard,
     format_metrics_markdown,
 )
 from arcadia_core.managers.observability.queries import SessionMetrics
-from arcadia_core.managers.risk.manager import (
-    AssessmentFilter,
-    AssessmentRecord,
-    RiskClassifier,
-    RiskLevel,
-)
+from arcadia_core.managers.risk.manager import AssessmentFilter, RiskClassifier
+from arcadia_core.managers.risk.records import AssessmentRecord
+from arcadia_core.managers.risk.rules import RiskLevel
 from arcadia_core.output import check_output_path, write_atomic
 
 FORMATS = ("text", "json", "csv", "md")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from arcadia_core.managers.intervention.manager import (
-    AUTO_APPLY_DISABLED,
     AUTO_APPLY_MIN_SIMILARITY,
+    InterventionLearner,
+)
+from arcadia_core.managers.intervention.records import (
+    AUTO_APPLY_DISABLED,
     ContextSignature,
     Intervention,
-    InterventionLearner,
     InterventionPattern,
     InterventionType,
     MatchResult,

@@ -20,8 +20,8 @@ from textual.widgets import Checkbox, Label
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
 from arcadia_core.managers.autonomy.manager import AutonomyManager
-from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel, clamp_level
-from arcadia_core.managers.autonomy.rules import OutcomeShift, outcome_shift
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel, OutcomeShift
+from arcadia_core.managers.autonomy.rules import clamp_level, outcome_shift
 from arcadia_tui.literal import literal
 from arcadia_tui.screens.form import (
     FormModal,

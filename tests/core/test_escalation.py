@@ -11,19 +11,18 @@ from sqlalchemy import select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.escalation.manager import (
+from arcadia_core.managers.escalation.manager import EscalationEngine, should_escalate
+from arcadia_core.managers.escalation.rules import (
     EscalationContext,
-    EscalationEngine,
     EscalationResult,
     EscalationRule,
-    InjectionType,
     builtin_rules,
     check_rule,
     evaluate_condition,
     format_message,
-    should_escalate,
 )
 from arcadia_core.managers.human_interface import HumanInterface
+from arcadia_core.managers.injection_points import InjectionType
 from arcadia_core.models import EscalationLogModel, EscalationRuleModel, EventModel
 from tests.clocks import ManualClock
 

@@ -12,15 +12,17 @@ from arcadia_core.errors import NotFound
 from arcadia_core.events import record_event
 from arcadia_core.managers.failure.manager import (
     FailureAnalyzer,
-    FailureReport,
-    FailureSignature,
-    FailureType,
-    Severity,
     analyze_session_async,
     format_report,
     format_report_markdown,
 )
-from arcadia_core.managers.failure.records import KNOWN_PATTERNS
+from arcadia_core.managers.failure.records import (
+    KNOWN_PATTERNS,
+    FailureReport,
+    FailureSignature,
+    FailureType,
+    Severity,
+)
 from arcadia_core.managers.failure.rules import (
     build_timeline,
     classify,

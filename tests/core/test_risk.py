@@ -10,18 +10,16 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.risk.manager import (
+from arcadia_core.managers.risk.bash import assess_bash_risk
+from arcadia_core.managers.risk.manager import AssessmentFilter, RiskClassifier, format_assessment
+from arcadia_core.managers.risk.records import RiskAssessment
+from arcadia_core.managers.risk.rules import (
     DEFAULT_RISK_PATTERNS,
     DEFAULT_TOOL_RISKS,
-    AssessmentFilter,
-    RiskAssessment,
-    RiskClassifier,
+    MAX_MATCH_CHARS,
     RiskLevel,
     RiskPattern,
-    assess_bash_risk,
-    format_assessment,
 )
-from arcadia_core.managers.risk.rules import MAX_MATCH_CHARS
 from arcadia_core.models import RiskAssessmentModel, RiskPatternModel
 from tests.core.analysis_helpers import StepClock
 

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from arcadia_core.db import Database
-from arcadia_core.managers.intervention.manager import InterventionLearner, InterventionType
-from arcadia_core.managers.intervention.records import AUTO_APPLY_DISABLED
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.intervention.records import AUTO_APPLY_DISABLED, InterventionType
 from arcadia_core.managers.observability.manager import Observability
 from arcadia_tui.sample_history import write_history
 from arcadia_tui.screens.confirm import ConfirmModal

@@ -27,103 +27,38 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
+from arcadia_core.managers.autonomy.queries import (
+    ROW_ID,
+    config_from_row,
+    decision_history,
+    metrics_from_row,
+    stored_rows,
+    write_config,
+    write_metrics,
+)
 from arcadia_core.managers.autonomy.records import (
-    CATEGORY_REQUIRED_LEVELS,
-    DEFAULT_ACTION_CATEGORIES,
-    ActionCategory,
     AutonomyConfig,
     AutonomyDecision,
     AutonomyLevel,
     PerformanceMetrics,
+)
+from arcadia_core.managers.autonomy.rules import (
     adjusted_level,
     base_tool_name,
     changed_settings,
     clamp_level,
     decide,
     effective_level,
-    tool_category,
 )
 from arcadia_core.models import AutonomyConfigModel, AutonomyDecisionModel, AutonomyMetricsModel
 from arcadia_core.sync import blocking
 
-__all__ = [
-    "CATEGORY_REQUIRED_LEVELS",
-    "DEFAULT_ACTION_CATEGORIES",
-    "ActionCategory",
-    "AutonomyConfig",
-    "AutonomyDecision",
-    "AutonomyLevel",
-    "AutonomyManager",
-    "PerformanceMetrics",
-    "create_autonomy_manager",
-    "create_autonomy_manager_async",
-    "effective_level",
-    "tool_category",
-]
-
 ActionChecker = Callable[[dict[str, Any]], AutonomyLevel | int]
-ROW_ID = 1
-
-
-def config_from_row(row: AutonomyConfigModel) -> AutonomyConfig:
-    """The stored configuration, with out-of-range values clamped rather than refused."""
-    action_levels: dict[str, AutonomyLevel] = {}
-    for tool, level in (row.action_levels or {}).items():
-        try:
-            action_levels[str(tool)] = clamp_level(int(level))
-        except (TypeError, ValueError):
-            continue
-    min_level = clamp_level(row.min_level if row.min_level is not None else 1)
-    max_level = clamp_level(row.max_level if row.max_level is not None else 4)
-    return AutonomyConfig(
-        level=clamp_level(row.level if row.level is not None else 3),
-        action_levels=action_levels,
-        confidence_threshold=float(row.confidence_threshold or 0.0),
-        error_demotion_count=max(1, row.error_demotion_count or 3),
-        success_promotion_count=max(1, row.success_promotion_count or 10),
-        auto_adjust=bool(row.auto_adjust),
-        min_level=min(min_level, max_level),
-        max_level=max_level,
-    )
-
-
-def metrics_from_row(row: AutonomyMetricsModel) -> PerformanceMetrics:
-    """The stored metrics."""
-    return PerformanceMetrics.from_dict(
-        {
-            "consecutive_successes": row.consecutive_successes,
-            "consecutive_errors": row.consecutive_errors,
-            "total_actions": row.total_actions,
-            "total_errors": row.total_errors,
-            "recent_outcomes": row.recent_outcomes,
-            "level_changes": row.level_changes,
-        }
-    )
-
-
-def _write_config(row: AutonomyConfigModel, config: AutonomyConfig, now: datetime) -> None:
-    row.level = int(config.level)
-    row.action_levels = {tool: int(level) for tool, level in config.action_levels.items()}
-    row.confidence_threshold = float(config.confidence_threshold)
-    row.error_demotion_count = int(config.error_demotion_count)
-    row.success_promotion_count = int(config.success_promotion_count)
-    row.auto_adjust = bool(config.auto_adjust)
-    row.min_level = int(config.min_level)
-    row.max_level = int(config.max_level)
-    row.updated_at = now
-
-
-def _write_metrics(row: AutonomyMetricsModel, metrics: PerformanceMetrics, now: datetime) -> None:
-    data = metrics.to_dict()
-    for name, value in data.items():
-        setattr(row, name, value)
-    row.updated_at = now
 
 
 class AutonomyManager:
@@ -156,20 +91,7 @@ class AutonomyManager:
     async def _rows(
         self, session: AsyncSession
     ) -> tuple[AutonomyConfigModel, AutonomyMetricsModel]:
-        """The two single rows, created (config from the initial one) when missing."""
-        now = self.clock()
-        config_row = await session.get(AutonomyConfigModel, ROW_ID, populate_existing=True)
-        if config_row is None:
-            config_row = AutonomyConfigModel(id=ROW_ID)
-            _write_config(config_row, self._initial_config, now)
-            session.add(config_row)
-        metrics_row = await session.get(AutonomyMetricsModel, ROW_ID, populate_existing=True)
-        if metrics_row is None:
-            metrics_row = AutonomyMetricsModel(id=ROW_ID)
-            _write_metrics(metrics_row, PerformanceMetrics(), now)
-            session.add(metrics_row)
-        await session.flush()
-        return config_row, metrics_row
+        return await stored_rows(session, self._initial_config, self.clock())
 
     async def _snapshot(self) -> tuple[AutonomyConfig, PerformanceMetrics]:
         async with self.db.read() as session:
@@ -262,7 +184,7 @@ class AutonomyManager:
                     )
                     config_row.level = int(result)
                     config_row.updated_at = now
-            _write_metrics(metrics_row, metrics, now)
+            write_metrics(metrics_row, metrics, now)
         return result
 
     # -- supervisor changes ------------------------------------------------------------------
@@ -285,7 +207,7 @@ class AutonomyManager:
             if target != config.level:
                 metrics = metrics_from_row(metrics_row)
                 metrics.record_level_change(config.level, target, reason, by=by, timestamp=now)
-                _write_metrics(metrics_row, metrics, now)
+                write_metrics(metrics_row, metrics, now)
                 config_row.level = int(target)
                 config_row.updated_at = now
         return target
@@ -313,10 +235,10 @@ class AutonomyManager:
                     config.action_levels.pop(tool, None)
                 else:
                     config.action_levels[tool] = target
-                _write_config(config_row, config, now)
+                write_config(config_row, config, now)
                 metrics = metrics_from_row(metrics_row)
                 metrics.record_level_change(before, target, reason, by=by, tool=tool, timestamp=now)
-                _write_metrics(metrics_row, metrics, now)
+                write_metrics(metrics_row, metrics, now)
         return target
 
     async def configure_async(
@@ -358,7 +280,7 @@ class AutonomyManager:
             if changes:
                 metrics = metrics_from_row(metrics_row)
                 metrics.record_settings_change(config.level, changes, by=by, timestamp=now)
-                _write_metrics(metrics_row, metrics, now)
+                write_metrics(metrics_row, metrics, now)
         return config
 
     async def apply_config_async(
@@ -384,11 +306,11 @@ class AutonomyManager:
     ) -> None:
         before = clamp_level(config_row.level)
         config.level = clamp_level(config.level, config.min_level, config.max_level)
-        _write_config(config_row, config, now)
+        write_config(config_row, config, now)
         if config.level != before:
             metrics = metrics_from_row(metrics_row)
             metrics.record_level_change(before, config.level, reason, by=by, timestamp=now)
-            _write_metrics(metrics_row, metrics, now)
+            write_metrics(metrics_row, metrics, now)
 
     async def reset_metrics_async(self) -> None:
         """Zero the counters and recent outcomes (the level-change history is kept)."""
@@ -396,7 +318,7 @@ class AutonomyManager:
         async with self.db.transaction() as session:
             _, metrics_row = await self._rows(session)
             kept = metrics_from_row(metrics_row).level_changes
-            _write_metrics(metrics_row, PerformanceMetrics(level_changes=kept), now)
+            write_metrics(metrics_row, PerformanceMetrics(level_changes=kept), now)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -450,17 +372,8 @@ class AutonomyManager:
 
         `allowed_only=True` keeps allowed decisions, `False` keeps denied ones, None keeps all.
         """
-        table = AutonomyDecisionModel
-        query = select(table).order_by(table.id.desc()).limit(limit)
-        if tool is not None:
-            query = query.where(table.tool == tool)
-        if allowed_only is not None:
-            query = query.where(table.allowed == allowed_only)
-        if session_id is not None:
-            query = query.where(table.session_id == session_id)
         async with self.db.read() as session:
-            rows = list(await session.scalars(query))
-        return [_decision_dict(row) for row in reversed(rows)]
+            return await decision_history(session, limit, tool, allowed_only, session_id)
 
     @property
     def config(self) -> AutonomyConfig:
@@ -496,25 +409,6 @@ class AutonomyManager:
     request_elevation = blocking(request_elevation_async)
     get_status = blocking(get_status_async)
     get_decision_history = blocking(get_decision_history_async)
-
-
-def _decision_dict(row: AutonomyDecisionModel) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "session_id": row.session_id,
-        "action": row.action,
-        "tool": row.tool,
-        "allowed": row.allowed,
-        "required_level": row.required_level,
-        "current_level": row.current_level,
-        "effective_level": row.effective_level,
-        "reason": row.reason,
-        "alternatives": list(row.alternatives or []),
-        "requires_approval": row.requires_approval,
-        "requires_checkpoint": row.requires_checkpoint,
-        "timestamp": row.timestamp.isoformat(),
-        "confidence": row.confidence,
-    }
 
 
 def create_autonomy_manager(

@@ -6,24 +6,25 @@ from arcadia_core.managers.metrics.manager import (
     WEEKDAYS,
     BudgetConfig,
     ComprehensiveMetrics,
-    FeatureMetrics,
     MetricsCollector,
     QualityMetrics,
-    SessionMetrics,
     TimeMetrics,
+    format_dashboard,
+    format_metrics_markdown,
+)
+from arcadia_core.managers.metrics.queries import (
+    FeatureMetrics,
     ToolMetrics,
     decision_stats,
     event_range,
     feature_metrics,
-    format_dashboard,
-    format_metrics_markdown,
     human_interventions,
     session_counts,
-    session_metrics,
     tool_metrics,
     type_counts,
     usage_totals,
 )
+from arcadia_core.managers.observability.queries import SessionMetrics, session_metrics
 
 __all__ = [
     "BudgetConfig",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from arcadia_core.events import EventType
 from arcadia_core.managers.observability.manager import (
     TOOL_INPUT_LIMIT,
-    Event,
-    EventType,
     Observability,
+    format_event_summary,
+    format_metrics_summary,
+)
+from arcadia_core.managers.observability.queries import (
+    Event,
     RunMetrics,
     SessionInfo,
     SessionMetrics,
-    format_event_summary,
-    format_metrics_summary,
 )
 
 __all__ = [

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
+from arcadia_core.managers.observability.queries import QueryT
+from arcadia_core.managers.risk.bash import assess_bash_risk
 from arcadia_core.managers.risk.manager import (
-    BUILTIN_PATTERN_IDS,
-    DEFAULT_RISK_PATTERNS,
-    DEFAULT_TOOL_RISKS,
     EXTERNAL_TOOLS,
     REVERSIBLE_TOOLS,
     SOURCE_OF_TRUTH_TOOLS,
     AssessmentFilter,
-    AssessmentRecord,
     CustomRule,
     PatternInfo,
-    QueryT,
-    RiskAssessment,
     RiskClassifier,
-    RiskLevel,
-    RiskPattern,
-    assess_bash_risk,
     classify,
     count_true,
     format_assessment,
     list_pattern_infos,
+)
+from arcadia_core.managers.risk.records import AssessmentRecord, RiskAssessment, summarize_action
+from arcadia_core.managers.risk.rules import (
+    BUILTIN_PATTERN_IDS,
+    DEFAULT_RISK_PATTERNS,
+    DEFAULT_TOOL_RISKS,
+    RiskLevel,
+    RiskPattern,
     match_pattern,
-    summarize_action,
     validate_pattern,
 )
 
