@@ -11,9 +11,9 @@ from arcadia_core.managers.autonomy.records import AutonomyDecision as AutonomyD
 from arcadia_core.managers.autonomy.records import AutonomyLevel as AutonomyLevel
 from arcadia_core.managers.autonomy.records import PerformanceMetrics as PerformanceMetrics
 from arcadia_core.managers.escalation.manager import EscalationEngine as EscalationEngine
-from arcadia_core.managers.escalation.rules import EscalationContext as EscalationContext
-from arcadia_core.managers.escalation.rules import EscalationResult as EscalationResult
-from arcadia_core.managers.escalation.rules import EscalationRule as EscalationRule
+from arcadia_core.managers.escalation.records import EscalationContext as EscalationContext
+from arcadia_core.managers.escalation.records import EscalationResult as EscalationResult
+from arcadia_core.managers.escalation.records import EscalationRule as EscalationRule
 from arcadia_core.managers.failure.manager import FailureAnalyzer as FailureAnalyzer
 from arcadia_core.managers.failure.records import FailureReport as FailureReport
 from arcadia_core.managers.failure.records import FailureType as FailureType

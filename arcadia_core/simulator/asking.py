@@ -14,7 +14,7 @@ from typing import Any
 
 from arcadia_core.errors import Conflict
 from arcadia_core.managers import InjectionResponse, InjectionType
-from arcadia_core.managers.escalation.rules import EscalationContext
+from arcadia_core.managers.escalation.records import EscalationContext
 from arcadia_core.managers.intervention.records import ContextSignature, InterventionType
 from arcadia_core.simulator.harness import Harness
 

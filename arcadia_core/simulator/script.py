@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from arcadia_core.events import EventType
 from arcadia_core.managers import InjectionType
-from arcadia_core.managers.escalation.rules import EscalationContext
+from arcadia_core.managers.escalation.records import EscalationContext
 from arcadia_core.managers.failure.records import FailureReport
 from arcadia_core.simulator.agent import Agent
 from arcadia_core.simulator.asking import Reply

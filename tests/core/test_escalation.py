@@ -11,15 +11,18 @@ from sqlalchemy import select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.escalation.manager import EscalationEngine, should_escalate
-from arcadia_core.managers.escalation.rules import (
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.escalation.records import (
     EscalationContext,
     EscalationResult,
     EscalationRule,
+)
+from arcadia_core.managers.escalation.rules import (
     builtin_rules,
     check_rule,
     evaluate_condition,
     format_message,
+    should_escalate,
 )
 from arcadia_core.managers.human_interface import HumanInterface
 from arcadia_core.managers.injection_points import InjectionType

@@ -1,30 +1,36 @@
-"""TODO."""
+"""Escalation: rules that decide when the agent must involve a person (ArcadiaForge's `escalation`).
+
+records: EscalationRule, EscalationContext, EscalationResult, RuleProblem, StoredRule;
+rules: the 8 built-ins, condition evaluation, message formatting, rule checks;
+queries: stored rules merged with the built-ins, the escalation log; manager: EscalationEngine.
+"""
 
 from __future__ import annotations
 
 from arcadia_core.managers.escalation.manager import (
     EscalationEngine,
-    StoredRule,
     create_escalation_engine,
     create_escalation_engine_async,
-    rule_from_row,
-    should_escalate,
-    stored_rules,
+)
+from arcadia_core.managers.escalation.queries import rule_from_row, stored_rules
+from arcadia_core.managers.escalation.records import (
+    EscalationContext,
+    EscalationResult,
+    EscalationRule,
+    RuleProblem,
+    StoredRule,
 )
 from arcadia_core.managers.escalation.rules import (
     BUILTIN_RULE_IDS,
     CONDITION_TYPES,
     ConditionFunction,
-    EscalationContext,
-    EscalationResult,
-    EscalationRule,
-    RuleProblem,
     builtin_rules,
     check_rule,
     context_summary,
     evaluate_condition,
     format_message,
     rule_severity,
+    should_escalate,
     sort_rules,
 )
 from arcadia_core.managers.human_interface import HumanInterface

@@ -15,118 +15,40 @@ Method forms: ArcadiaForge's plain methods (`evaluate`, `add_rule`, `remove_rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.events import EventType, record_event
-from arcadia_core.managers.escalation.rules import (
-    BUILTIN_RULE_IDS,
-    CONDITION_TYPES,
-    ConditionFunction,
+from arcadia_core.managers.escalation.queries import (
+    escalation_history,
+    escalation_stats,
+    log_escalation,
+    stored_rules,
+)
+from arcadia_core.managers.escalation.records import (
     EscalationContext,
     EscalationResult,
     EscalationRule,
     RuleProblem,
+    StoredRule,
+)
+from arcadia_core.managers.escalation.rules import (
+    BUILTIN_RULE_IDS,
+    ConditionFunction,
     builtin_rules,
     check_rule,
-    context_summary,
     evaluate_condition,
     format_message,
     rule_severity,
-    sort_rules,
 )
 from arcadia_core.managers.human_interface import HumanInterface
 from arcadia_core.managers.injection_points import InjectionPoint, InjectionResponse, json_safe
 from arcadia_core.managers.injection_points import InjectionType as InjectionType
-from arcadia_core.models import EscalationLogModel, EscalationRuleModel
+from arcadia_core.models import EscalationRuleModel
 from arcadia_core.sync import blocking
-
-__all__ = [
-    "CONDITION_TYPES",
-    "EscalationContext",
-    "EscalationEngine",
-    "EscalationResult",
-    "EscalationRule",
-    "InjectionType",
-    "RuleProblem",
-    "StoredRule",
-    "builtin_rules",
-    "check_rule",
-    "create_escalation_engine",
-    "create_escalation_engine_async",
-    "evaluate_condition",
-    "format_message",
-    "should_escalate",
-]
-
-
-@dataclass(frozen=True)
-class StoredRule:
-    """A rule as the engine sees it: where it comes from and whether it is enabled."""
-
-    rule: EscalationRule
-    builtin: bool
-    overridden: bool
-    enabled: bool
-
-    @property
-    def source(self) -> str:
-        """`builtin`, `builtin (edited)` or `custom`."""
-        if not self.builtin:
-            return "custom"
-        return "builtin (edited)" if self.overridden else "builtin"
-
-
-def rule_from_row(row: EscalationRuleModel) -> EscalationRule:
-    """A stored rule, with unusable values kept as they are so `check_rule` can report them."""
-    return EscalationRule(
-        rule_id=row.rule_id,
-        name=row.name or row.rule_id,
-        description=row.description or "",
-        condition_type=row.condition_type or "",
-        condition_params=row.condition_params if row.condition_params is not None else {},
-        severity=row.severity if row.severity is not None else 3,
-        injection_type=row.injection_type or InjectionType.DECISION.value,
-        message_template=row.message_template or "",
-        suggested_actions=[str(a) for a in row.suggested_actions or []]
-        if isinstance(row.suggested_actions, list)
-        else [],
-        auto_pause=bool(row.auto_pause),
-        timeout_seconds=row.timeout_seconds if row.timeout_seconds is not None else 300,
-        default_action=row.default_action,
-    )
-
-
-async def stored_rules(session: AsyncSession, *, load_custom: bool = True) -> list[StoredRule]:
-    """Built-ins merged with the stored rows (all of them, enabled or not), by severity."""
-    originals = {rule.rule_id: rule for rule in builtin_rules()}
-    merged = [StoredRule(rule, True, False, True) for rule in sort_rules(builtin_rules())]
-    if load_custom:
-        rows = await session.scalars(select(EscalationRuleModel).order_by(EscalationRuleModel.id))
-        for row in rows:
-            rule = rule_from_row(row)
-            original = originals.get(row.rule_id)
-            stored = StoredRule(
-                rule,
-                builtin=original is not None,
-                overridden=original is not None and rule != original,
-                enabled=bool(row.is_enabled),
-            )
-            index = next(
-                (i for i, item in enumerate(merged) if item.rule.rule_id == row.rule_id), None
-            )
-            if index is None:
-                merged.append(stored)
-            else:
-                merged[index] = stored
-    order = {id(rule): i for i, rule in enumerate(sort_rules([s.rule for s in merged]))}
-    return sorted(merged, key=lambda s: order[id(s.rule)])
 
 
 class EscalationEngine:
@@ -277,39 +199,10 @@ class EscalationEngine:
         if results:
             async with self.db.transaction() as session:
                 for result in results:
-                    await self._log(session, result, now)
+                    await log_escalation(session, result, self.session_id, now)
         if return_all:
             return results
         return results[0] if results else None
-
-    async def _log(self, session: AsyncSession, result: EscalationResult, now: Any) -> None:
-        summary = json_safe(context_summary(result.context))
-        row = EscalationLogModel(
-            timestamp=now,
-            session_id=self.session_id,
-            rule_id=result.rule.rule_id,
-            severity=rule_severity(result.rule),
-            message=result.message,
-            context_summary=summary,
-        )
-        session.add(row)
-        await session.flush()
-        result.log_id = row.id
-        await record_event(
-            session,
-            session_id=self.session_id,
-            event_type=EventType.ESCALATION_TRIGGERED,
-            timestamp=now,
-            data={
-                "log_id": row.id,
-                "rule_id": result.rule.rule_id,
-                "severity": rule_severity(result.rule),
-                "message": result.message,
-                "injection_type": result.rule.injection_type,
-                "auto_pause": result.rule.auto_pause,
-                "context_summary": summary,
-            },
-        )
 
     def _human(self, poll_interval: float) -> HumanInterface:
         return HumanInterface(
@@ -348,43 +241,13 @@ class EscalationEngine:
         self, limit: int = 50, rule_id: str | None = None, session_id: int | None = None
     ) -> list[dict[str, Any]]:
         """The newest logged escalations, newest first."""
-        table = EscalationLogModel
-        query = select(table).order_by(table.id.desc()).limit(limit)
-        if rule_id is not None:
-            query = query.where(table.rule_id == rule_id)
-        if session_id is not None:
-            query = query.where(table.session_id == session_id)
         async with self.db.read() as session:
-            rows = list(await session.scalars(query))
-        return [
-            {
-                "id": row.id,
-                "timestamp": row.timestamp.isoformat(),
-                "session_id": row.session_id,
-                "rule_id": row.rule_id,
-                "severity": row.severity,
-                "message": row.message,
-                "context_summary": dict(row.context_summary or {}),
-            }
-            for row in rows
-        ]
+            return await escalation_history(session, limit, rule_id, session_id)
 
     async def get_stats_async(self) -> dict[str, Any]:
         """Total escalations, and counts by rule and by severity (over the whole log)."""
-        table = EscalationLogModel
         async with self.db.read() as session:
-            total = await session.scalar(select(func.count()).select_from(table)) or 0
-            by_rule = (
-                await session.execute(select(table.rule_id, func.count()).group_by(table.rule_id))
-            ).all()
-            by_severity = (
-                await session.execute(select(table.severity, func.count()).group_by(table.severity))
-            ).all()
-        return {
-            "total_escalations": total,
-            "by_rule": {str(key): int(count) for key, count in sorted(by_rule)},
-            "by_severity": {int(key): int(count) for key, count in sorted(by_severity)},
-        }
+            return await escalation_stats(session)
 
     @property
     def rules(self) -> list[EscalationRule]:
@@ -416,18 +279,3 @@ async def create_escalation_engine_async(db: Database, session_id: int = 0) -> E
     return EscalationEngine(db, session_id=session_id)
 
 
-def should_escalate(context: EscalationContext | dict[str, Any]) -> EscalationResult | None:
-    """The most severe built-in rule matching `context`, without logging anything."""
-    values = context.to_dict() if isinstance(context, EscalationContext) else dict(context)
-    for rule in sort_rules(builtin_rules()):
-        if evaluate_condition(rule, values):
-            return EscalationResult(
-                rule=rule,
-                context=values,
-                timestamp=utc_now().isoformat(),
-                message=format_message(rule.message_template, values),
-                recommended_action=rule.suggested_actions[0]
-                if rule.suggested_actions
-                else "Review",
-            )
-    return None

@@ -11,11 +11,16 @@ import operator
 import re
 import string
 from collections.abc import Callable
-from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
+from arcadia_core.clock import utc_now
 from arcadia_core.display import safe_str
-from arcadia_core.errors import InvalidInput
+from arcadia_core.managers.escalation.records import (
+    EscalationContext,
+    EscalationResult,
+    EscalationRule,
+    RuleProblem,
+)
 from arcadia_core.managers.injection_points import InjectionType
 
 ConditionFunction = Callable[[dict[str, Any], dict[str, Any]], bool]
@@ -39,97 +44,6 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "!=": operator.ne,
 }
 SUMMARY_KEYS = ("confidence", "feature_index", "consecutive_failures", "action", "error_message")
-
-
-@dataclass
-class EscalationRule:
-    """When to escalate, how urgently, and what to ask the person."""
-
-    rule_id: str
-    name: str
-    description: str
-    condition_type: str
-    condition_params: dict[str, Any]
-    severity: int
-    injection_type: str
-    message_template: str
-    suggested_actions: list[str]
-    auto_pause: bool = False
-    timeout_seconds: int = 300
-    default_action: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """All 12 fields."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> EscalationRule:
-        """Build from the 12 keys (unknown keys are ignored; missing required ones refused)."""
-        names = {f.name for f in fields(cls)}
-        required = {
-            f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
-        }
-        missing = sorted(required - data.keys())
-        if missing:
-            raise InvalidInput(f"escalation rule is missing {', '.join(missing)}")
-        return cls(**{key: value for key, value in data.items() if key in names})
-
-
-@dataclass
-class EscalationContext:
-    """What the agent knows right now, evaluated against the rules."""
-
-    confidence: float = 1.0
-    feature_index: int | None = None
-    consecutive_failures: int = 0
-    previously_passing: bool = False
-    currently_passing: bool = True
-    action: str | None = None
-    is_irreversible: bool = False
-    affects_source_of_truth: bool = False
-    error_message: str | None = None
-    error_count: int = 0
-    decision_type: str | None = None
-    alternatives_count: int = 0
-    custom: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A flat dict: the fields, with `custom`'s keys merged in on top."""
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "custom"}
-        data.update(self.custom)
-        return data
-
-
-@dataclass
-class EscalationResult:
-    """A rule that fired: the rule, the context it saw, and the formatted message."""
-
-    rule: EscalationRule
-    context: dict[str, Any]
-    timestamp: str
-    message: str
-    recommended_action: str
-    log_id: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result with its rule as a dict."""
-        return {
-            "rule": self.rule.to_dict(),
-            "context": dict(self.context),
-            "timestamp": self.timestamp,
-            "message": self.message,
-            "recommended_action": self.recommended_action,
-            "log_id": self.log_id,
-        }
-
-
-@dataclass(frozen=True)
-class RuleProblem:
-    """Something wrong with a rule: `error` (it cannot work as meant) or `warning`."""
-
-    rule_id: str
-    level: str
-    message: str
 
 
 def _rule(
@@ -396,3 +310,20 @@ def check_rule(rule: EscalationRule, custom_functions: set[str] | None = None) -
     except ValueError as error:
         report("error", f"message template is malformed ({error}); it is shown as written")
     return problems
+
+
+def should_escalate(context: EscalationContext | dict[str, Any]) -> EscalationResult | None:
+    """The most severe built-in rule matching `context`, without logging anything."""
+    values = context.to_dict() if isinstance(context, EscalationContext) else dict(context)
+    for rule in sort_rules(builtin_rules()):
+        if evaluate_condition(rule, values):
+            return EscalationResult(
+                rule=rule,
+                context=values,
+                timestamp=utc_now().isoformat(),
+                message=format_message(rule.message_template, values),
+                recommended_action=rule.suggested_actions[0]
+                if rule.suggested_actions
+                else "Review",
+            )
+    return None
