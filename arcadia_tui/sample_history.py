@@ -22,7 +22,7 @@ from arcadia_core.managers.intervention.manager import InterventionLearner
 from arcadia_core.managers.intervention.records import InterventionType
 from arcadia_core.managers.observability.manager import Observability
 from arcadia_core.managers.risk.manager import RiskClassifier
-from arcadia_core.managers.risk.rules import RiskLevel, RiskPattern
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
 from arcadia_tui.sample import SAMPLE_NOW
 
 SUPERVISOR = "tui:alice"

@@ -32,9 +32,9 @@ from arcadia_core.managers.metrics.manager import (
     format_metrics_markdown,
 )
 from arcadia_core.managers.observability.queries import SessionMetrics
-from arcadia_core.managers.risk.manager import AssessmentFilter, RiskClassifier
-from arcadia_core.managers.risk.records import AssessmentRecord
-from arcadia_core.managers.risk.rules import RiskLevel
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.queries import AssessmentFilter
+from arcadia_core.managers.risk.records import AssessmentRecord, RiskLevel
 from arcadia_core.output import check_output_path, write_atomic
 
 FORMATS = ("text", "json", "csv", "md")

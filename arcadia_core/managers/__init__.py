@@ -34,5 +34,5 @@ from arcadia_core.managers.observability.queries import Event as Event
 from arcadia_core.managers.risk.bash import assess_bash_risk as assess_bash_risk
 from arcadia_core.managers.risk.manager import RiskClassifier as RiskClassifier
 from arcadia_core.managers.risk.records import RiskAssessment as RiskAssessment
-from arcadia_core.managers.risk.rules import RiskLevel as RiskLevel
-from arcadia_core.managers.risk.rules import RiskPattern as RiskPattern
+from arcadia_core.managers.risk.records import RiskLevel as RiskLevel
+from arcadia_core.managers.risk.records import RiskPattern as RiskPattern

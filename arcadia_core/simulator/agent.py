@@ -8,7 +8,7 @@ from typing import Any
 from arcadia_core.events import EventType
 from arcadia_core.managers import InjectionType
 from arcadia_core.managers.escalation.records import EscalationContext
-from arcadia_core.managers.risk.rules import RiskLevel
+from arcadia_core.managers.risk.records import RiskLevel
 from arcadia_core.simulator.asking import Asker, Reply
 from arcadia_core.simulator.harness import Gate, Harness
 

@@ -26,8 +26,7 @@ from arcadia_core.managers.failure.records import FailureReport
 from arcadia_core.managers.intervention.manager import InterventionLearner
 from arcadia_core.managers.observability.manager import Observability
 from arcadia_core.managers.risk.manager import RiskClassifier
-from arcadia_core.managers.risk.records import RiskAssessment
-from arcadia_core.managers.risk.rules import RiskLevel, RiskPattern
+from arcadia_core.managers.risk.records import RiskAssessment, RiskLevel, RiskPattern
 from arcadia_core.simulator.pace import Pace
 
 Say = Callable[[str], None]

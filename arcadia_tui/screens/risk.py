@@ -12,14 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Select
 
-from arcadia_core.managers.risk.manager import AssessmentFilter, PatternInfo, RiskClassifier
+from arcadia_core.managers.risk.manager import RiskClassifier
 from arcadia_core.managers.risk.queries import (
-    AssessmentLinks,
+    AssessmentFilter,
     assessed_sessions,
     assessed_tools,
     assessment_links,
 )
-from arcadia_core.managers.risk.records import AssessmentRecord
+from arcadia_core.managers.risk.records import AssessmentLinks, AssessmentRecord, PatternInfo
 from arcadia_core.managers.risk.rules import BUILTIN_PATTERN_IDS
 from arcadia_core.watch import Change, RiskAssessed
 from arcadia_tui.literal import literal

@@ -10,8 +10,12 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from arcadia_core.managers.risk.queries import AssessmentLinks, LinkedDecision, LinkedPoint
-from arcadia_core.managers.risk.records import AssessmentRecord
+from arcadia_core.managers.risk.records import (
+    AssessmentLinks,
+    AssessmentRecord,
+    LinkedDecision,
+    LinkedPoint,
+)
 from arcadia_tui.literal import literal
 from arcadia_tui.widgets.cells import level_label, severity_badge, when
 

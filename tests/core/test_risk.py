@@ -11,14 +11,13 @@ from sqlalchemy import func, select
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
 from arcadia_core.managers.risk.bash import assess_bash_risk
-from arcadia_core.managers.risk.manager import AssessmentFilter, RiskClassifier, format_assessment
-from arcadia_core.managers.risk.records import RiskAssessment
+from arcadia_core.managers.risk.manager import RiskClassifier, format_assessment
+from arcadia_core.managers.risk.queries import AssessmentFilter
+from arcadia_core.managers.risk.records import RiskAssessment, RiskLevel, RiskPattern
 from arcadia_core.managers.risk.rules import (
     DEFAULT_RISK_PATTERNS,
     DEFAULT_TOOL_RISKS,
     MAX_MATCH_CHARS,
-    RiskLevel,
-    RiskPattern,
 )
 from arcadia_core.models import RiskAssessmentModel, RiskPatternModel
 from tests.core.analysis_helpers import StepClock

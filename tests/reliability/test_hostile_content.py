@@ -26,7 +26,7 @@ from arcadia_core.managers.escalation.manager import EscalationEngine
 from arcadia_core.managers.failure.manager import FailureAnalyzer
 from arcadia_core.managers.observability.manager import Observability
 from arcadia_core.managers.risk.manager import RiskClassifier
-from arcadia_core.managers.risk.rules import RiskLevel, RiskPattern
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
 from arcadia_tui.app import build_app
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.screens.autonomy import AutonomyScreen

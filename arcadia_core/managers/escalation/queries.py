@@ -9,11 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.events import EventType, record_event
-from arcadia_core.managers.escalation.records import (
-    EscalationResult,
-    EscalationRule,
-    StoredRule,
-)
+from arcadia_core.managers.escalation.records import EscalationResult, EscalationRule, StoredRule
 from arcadia_core.managers.escalation.rules import (
     builtin_rules,
     context_summary,

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, cast, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.clock import Clock, utc_now
@@ -34,6 +34,7 @@ from arcadia_core.managers.intervention.records import (
     MatchResult,
     normalize_error,
 )
+from arcadia_core.managers.sql import count_true
 from arcadia_core.models import InterventionModel, InterventionPatternModel
 from arcadia_core.sync import blocking
 
@@ -56,10 +57,6 @@ async def _pattern_row(session: AsyncSession, pattern_id: str) -> InterventionPa
     if row is None:
         raise NotFound(f"no intervention pattern {pattern_id!r}")
     return row
-
-
-def _count_true(column: Any) -> Any:
-    return func.coalesce(func.sum(cast(column, Integer)), 0)
 
 
 class InterventionLearner:
@@ -384,8 +381,8 @@ class InterventionLearner:
                 await session.execute(
                     select(
                         func.count(),
-                        _count_true(model.outcome_tracked),
-                        _count_true(model.outcome_tracked & model.outcome_success.is_(True)),
+                        count_true(model.outcome_tracked),
+                        count_true(model.outcome_tracked & model.outcome_success.is_(True)),
                     ).select_from(model)
                 )
             ).one()
@@ -402,7 +399,7 @@ class InterventionLearner:
                 await session.execute(
                     select(
                         func.count(),
-                        _count_true(patterns.auto_apply),
+                        count_true(patterns.auto_apply),
                         func.coalesce(func.avg(patterns.confidence), 0.0),
                     ).select_from(patterns)
                 )

@@ -10,7 +10,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.events import EventType
-from arcadia_core.managers.observability.queries import QueryT, answered_by_a_person
+from arcadia_core.managers.observability.queries import answered_by_a_person
+from arcadia_core.managers.sql import QueryT
 from arcadia_core.models import EventModel
 
 

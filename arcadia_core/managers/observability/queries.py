@@ -6,17 +6,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
 from arcadia_core.events import EventType
 from arcadia_core.models import EventModel, SessionModel
-
-if TYPE_CHECKING:
-    AnySelect = Select[*tuple[Any, ...]]
-
-QueryT = TypeVar("QueryT", bound="AnySelect")
 
 # Keys `log_event` merges into the stored payload; reading splits them out again.
 MERGED_KEYS = ("feature_index", "tool_name", "duration_ms")

@@ -10,13 +10,8 @@ from __future__ import annotations
 import re
 
 from arcadia_core.clock import Clock, utc_now
-from arcadia_core.managers.risk.records import RiskAssessment
-from arcadia_core.managers.risk.rules import (
-    DEFAULT_RISK_PATTERNS,
-    MAX_MATCH_CHARS,
-    RiskLevel,
-    match_pattern,
-)
+from arcadia_core.managers.risk.records import RiskAssessment, RiskLevel
+from arcadia_core.managers.risk.rules import DEFAULT_RISK_PATTERNS, MAX_MATCH_CHARS, match_pattern
 
 _PERMISSION = re.compile(r"\b(?:chmod|chown|sudo)\s")
 _DELETE_FROM = re.compile(r"\bdelete\s+from\s", re.IGNORECASE)

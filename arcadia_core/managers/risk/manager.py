@@ -13,29 +13,32 @@ API convention: ArcadiaForge's synchronous methods (`assess`, `add_pattern`,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, cast, delete, func, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, func, select, true
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.observability.queries import QueryT
 from arcadia_core.managers.risk.bash import assess_bash_risk
-from arcadia_core.managers.risk.records import AssessmentRecord, RiskAssessment, summarize_action
+from arcadia_core.managers.risk.queries import AssessmentFilter, assessment_row, list_pattern_infos
+from arcadia_core.managers.risk.records import (
+    AssessmentRecord,
+    PatternInfo,
+    RiskAssessment,
+    RiskLevel,
+    RiskPattern,
+)
 from arcadia_core.managers.risk.rules import (
     BUILTIN_PATTERN_IDS,
     DEFAULT_RISK_PATTERNS,
     DEFAULT_TOOL_RISKS,
-    RiskLevel,
-    RiskPattern,
-    match_pattern,
+    builtin_pattern,
+    classify,
     validate_pattern,
 )
+from arcadia_core.managers.sql import count_true
 from arcadia_core.models import RiskAssessmentModel, RiskPatternModel
 from arcadia_core.sync import blocking
 
@@ -52,105 +55,8 @@ __all__ = [
     "format_assessment",
 ]
 
-REVERSIBLE_TOOLS = frozenset(
-    {"Read", "Glob", "Grep", "WebFetch", "puppeteer_screenshot", "feature_list", "feature_focus"}
-    | {"Write", "Edit", "MultiEdit"}  # file edits in a version-controlled tree can be undone
-)
-SOURCE_OF_TRUTH_TOOLS = frozenset({"feature_mark", "feature_skip", "feature_add"})
-EXTERNAL_TOOLS = frozenset({"Bash", "WebFetch", "puppeteer_navigate"})
 
 CustomRule = Callable[[dict[str, Any]], RiskAssessment]
-
-
-@dataclass(frozen=True, slots=True)
-class PatternInfo:
-    """A pattern as the supervisor sees it: where it comes from and whether it is on."""
-
-    pattern: RiskPattern
-    is_builtin: bool
-    is_custom: bool
-    is_enabled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentFilter:
-    """Filters over `risk_assessments`, all applied in SQL."""
-
-    session_id: int | None = None
-    tool: str | None = None
-    risk_level: int | None = None
-    min_level: int | None = None
-    requires_approval: bool | None = None
-    requires_checkpoint: bool | None = None
-    requires_review: bool | None = None
-    search: str | None = None
-
-    def apply(self, query: QueryT) -> QueryT:
-        model = RiskAssessmentModel
-        for column, value in (
-            (model.session_id, self.session_id),
-            (model.tool, self.tool),
-            (model.risk_level, self.risk_level),
-            (model.requires_approval, self.requires_approval),
-            (model.requires_checkpoint, self.requires_checkpoint),
-            (model.requires_review, self.requires_review),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        if self.min_level is not None:
-            query = query.where(model.risk_level >= int(self.min_level))
-        if self.search:
-            term = self.search.strip()
-            query = query.where(
-                model.action.contains(term, autoescape=True)
-                | model.input_summary.contains(term, autoescape=True)
-                | model.tool.contains(term, autoescape=True)
-                | func.coalesce(model.suggested_mitigation, "").contains(term, autoescape=True)
-                | func.json(model.concerns).contains(term, autoescape=True)
-            )
-        return query
-
-
-def count_true(column: Any) -> Any:
-    """SUM over a boolean column as an integer (a plain SUM would be typed, and read, as bool)."""
-    return func.coalesce(func.sum(cast(column, Integer)), 0)
-
-
-def _pattern_from_row(row: RiskPatternModel) -> RiskPattern:
-    return RiskPattern(
-        pattern_id=row.pattern_id,
-        description=row.description,
-        risk_level=RiskLevel(min(5, max(1, int(row.risk_level)))),
-        tool=row.tool,
-        input_pattern=row.input_pattern,
-        input_field=row.input_field,
-        is_reversible=row.is_reversible,
-        affects_source_of_truth=row.affects_source_of_truth,
-        has_external_side_effects=row.has_external_side_effects,
-        requires_approval=row.requires_approval,
-        requires_checkpoint=row.requires_checkpoint,
-        mitigation=row.mitigation,
-    )
-
-
-async def list_pattern_infos(session: AsyncSession) -> list[PatternInfo]:
-    """Every pattern in evaluation order: built-ins (or their overrides), then custom ones."""
-    rows = {
-        row.pattern_id: row
-        for row in await session.scalars(select(RiskPatternModel).order_by(RiskPatternModel.id))
-    }
-    infos: list[PatternInfo] = []
-    for builtin in DEFAULT_RISK_PATTERNS:
-        row = rows.pop(builtin.pattern_id, None)
-        if row is None:
-            infos.append(PatternInfo(builtin, True, False, True))
-        elif row.is_custom:
-            infos.append(PatternInfo(_pattern_from_row(row), True, True, row.is_enabled))
-        else:
-            infos.append(PatternInfo(builtin, True, False, row.is_enabled))
-    for row in rows.values():
-        infos.append(PatternInfo(_pattern_from_row(row), False, True, row.is_enabled))
-    return infos
 
 
 class RiskClassifier:
@@ -195,7 +101,7 @@ class RiskClassifier:
                     info.pattern for info in await list_pattern_infos(session) if info.is_enabled
                 ]
                 assessment = classify(tool, action_input, patterns, now)
-            row = _assessment_row(assessment, self.session_id, now)
+            row = assessment_row(assessment, self.session_id, now)
             session.add(row)
             await session.flush()
             assessment.assessment_id = row.id
@@ -231,7 +137,7 @@ class RiskClassifier:
                 select(RiskPatternModel).where(RiskPatternModel.pattern_id == pattern_id)
             )
             if row is None:
-                builtin = _builtin(pattern_id)
+                builtin = builtin_pattern(pattern_id)
                 row = RiskPatternModel(created_at=self.clock(), **builtin.to_dict())
                 row.is_custom = False
                 session.add(row)
@@ -413,77 +319,6 @@ class RiskClassifier:
     def format_assessment(assessment: RiskAssessment) -> str:
         """A multi-line human description of one assessment."""
         return format_assessment(assessment)
-
-
-def _builtin(pattern_id: str) -> RiskPattern:
-    for pattern in DEFAULT_RISK_PATTERNS:
-        if pattern.pattern_id == pattern_id:
-            return pattern
-    raise NotFound(f"no risk pattern {pattern_id!r}")
-
-
-def classify(
-    tool: str, action_input: dict[str, Any], patterns: list[RiskPattern], now: datetime
-) -> RiskAssessment:
-    """The aggregate of every matching pattern, or the tool's default assessment."""
-    matched: list[tuple[RiskPattern, str]] = []
-    for pattern in patterns:
-        concern = match_pattern(pattern, tool, action_input)
-        if concern is not None:
-            matched.append((pattern, concern))
-    action, summary = summarize_action(tool, action_input)
-    if matched:
-        level = max(pattern.risk_level for pattern, _ in matched)
-        return RiskAssessment(
-            action=action,
-            tool=tool,
-            input_summary=summary,
-            risk_level=RiskLevel(level),
-            is_reversible=all(pattern.is_reversible for pattern, _ in matched),
-            affects_source_of_truth=any(p.affects_source_of_truth for p, _ in matched),
-            has_external_side_effects=any(p.has_external_side_effects for p, _ in matched),
-            concerns=[concern for _, concern in matched],
-            requires_approval=any(pattern.requires_approval for pattern, _ in matched),
-            requires_checkpoint=any(pattern.requires_checkpoint for pattern, _ in matched),
-            requires_review=level >= RiskLevel.HIGH,
-            suggested_mitigation=next((p.mitigation for p, _ in matched if p.mitigation), None),
-            timestamp=now.isoformat(),
-        )
-    level = DEFAULT_TOOL_RISKS.get(tool, RiskLevel.MODERATE)
-    return RiskAssessment(
-        action=action,
-        tool=tool,
-        input_summary=summary,
-        risk_level=level,
-        is_reversible=tool in REVERSIBLE_TOOLS,
-        affects_source_of_truth=tool in SOURCE_OF_TRUTH_TOOLS,
-        has_external_side_effects=tool in EXTERNAL_TOOLS,
-        requires_approval=level >= RiskLevel.HIGH,
-        requires_checkpoint=level >= RiskLevel.MODERATE,
-        requires_review=level >= RiskLevel.HIGH,
-        timestamp=now.isoformat(),
-    )
-
-
-def _assessment_row(
-    assessment: RiskAssessment, session_id: int, now: datetime
-) -> RiskAssessmentModel:
-    return RiskAssessmentModel(
-        timestamp=now,
-        session_id=session_id,
-        action=assessment.action[:255],
-        tool=assessment.tool[:50],
-        input_summary=assessment.input_summary,
-        risk_level=int(assessment.risk_level),
-        is_reversible=assessment.is_reversible,
-        affects_source_of_truth=assessment.affects_source_of_truth,
-        has_external_side_effects=assessment.has_external_side_effects,
-        concerns=list(assessment.concerns),
-        requires_approval=assessment.requires_approval,
-        requires_checkpoint=assessment.requires_checkpoint,
-        requires_review=assessment.requires_review,
-        suggested_mitigation=assessment.suggested_mitigation,
-    )
 
 
 def format_assessment(assessment: RiskAssessment | AssessmentRecord) -> str:

@@ -1,4 +1,5 @@
-"""What else was recorded about the action a risk assessment describes.
+"""Risk reads and writes: patterns merged with the built-ins, assessment filters and rows, and
+what else was recorded about the action an assessment describes.
 
 An agent assesses a tool call's risk, then checks it against its autonomy level, and may ask
 the supervisor about it: three rows in three tables with no shared key. They are linked by
@@ -13,56 +14,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.risk.records import AssessmentRecord
-from arcadia_core.models import AutonomyDecisionModel, InjectionPointModel, RiskAssessmentModel
+from arcadia_core.managers.risk.records import (
+    AssessmentLinks,
+    AssessmentRecord,
+    LinkedDecision,
+    LinkedPoint,
+    PatternInfo,
+    RiskAssessment,
+    RiskLevel,
+    RiskPattern,
+)
+from arcadia_core.managers.risk.rules import DEFAULT_RISK_PATTERNS
+from arcadia_core.managers.sql import QueryT
+from arcadia_core.models import (
+    AutonomyDecisionModel,
+    InjectionPointModel,
+    RiskAssessmentModel,
+    RiskPatternModel,
+)
 
 LINK_WINDOW = timedelta(minutes=2)
 """How long after an assessment its decision or question may be recorded."""
 MAX_DISTINCT = 200
 """Most values a filter choice lists."""
-
-
-@dataclass(frozen=True, slots=True)
-class LinkedDecision:
-    """The autonomy check of the assessed action."""
-
-    decision_id: int
-    timestamp: datetime
-    allowed: bool
-    required_level: int
-    current_level: int
-    effective_level: int
-    reason: str
-    alternatives: tuple[str, ...]
-    confidence: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class LinkedPoint:
-    """The question the agent asked about the assessed action."""
-
-    point_id: str
-    timestamp: datetime
-    point_type: str
-    severity: int
-    status: str
-    message: str | None
-    response: str | None
-    responded_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentLinks:
-    """An assessment with its autonomy decision and question, when there are any."""
-
-    assessment: AssessmentRecord
-    decision: LinkedDecision | None
-    point: LinkedPoint | None
 
 
 async def decision_for(session: AsyncSession, record: AssessmentRecord) -> LinkedDecision | None:
@@ -149,3 +128,100 @@ async def assessed_sessions(db: Database, limit: int = MAX_DISTINCT) -> list[int
     async with db.read() as session:
         query = select(column).distinct().order_by(column.desc()).limit(limit)
         return [int(value) for value in await session.scalars(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFilter:
+    """Filters over `risk_assessments`, all applied in SQL."""
+
+    session_id: int | None = None
+    tool: str | None = None
+    risk_level: int | None = None
+    min_level: int | None = None
+    requires_approval: bool | None = None
+    requires_checkpoint: bool | None = None
+    requires_review: bool | None = None
+    search: str | None = None
+
+    def apply(self, query: QueryT) -> QueryT:
+        model = RiskAssessmentModel
+        for column, value in (
+            (model.session_id, self.session_id),
+            (model.tool, self.tool),
+            (model.risk_level, self.risk_level),
+            (model.requires_approval, self.requires_approval),
+            (model.requires_checkpoint, self.requires_checkpoint),
+            (model.requires_review, self.requires_review),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if self.min_level is not None:
+            query = query.where(model.risk_level >= int(self.min_level))
+        if self.search:
+            term = self.search.strip()
+            query = query.where(
+                model.action.contains(term, autoescape=True)
+                | model.input_summary.contains(term, autoescape=True)
+                | model.tool.contains(term, autoescape=True)
+                | func.coalesce(model.suggested_mitigation, "").contains(term, autoescape=True)
+                | func.json(model.concerns).contains(term, autoescape=True)
+            )
+        return query
+
+
+def pattern_from_row(row: RiskPatternModel) -> RiskPattern:
+    return RiskPattern(
+        pattern_id=row.pattern_id,
+        description=row.description,
+        risk_level=RiskLevel(min(5, max(1, int(row.risk_level)))),
+        tool=row.tool,
+        input_pattern=row.input_pattern,
+        input_field=row.input_field,
+        is_reversible=row.is_reversible,
+        affects_source_of_truth=row.affects_source_of_truth,
+        has_external_side_effects=row.has_external_side_effects,
+        requires_approval=row.requires_approval,
+        requires_checkpoint=row.requires_checkpoint,
+        mitigation=row.mitigation,
+    )
+
+
+async def list_pattern_infos(session: AsyncSession) -> list[PatternInfo]:
+    """Every pattern in evaluation order: built-ins (or their overrides), then custom ones."""
+    rows = {
+        row.pattern_id: row
+        for row in await session.scalars(select(RiskPatternModel).order_by(RiskPatternModel.id))
+    }
+    infos: list[PatternInfo] = []
+    for builtin in DEFAULT_RISK_PATTERNS:
+        row = rows.pop(builtin.pattern_id, None)
+        if row is None:
+            infos.append(PatternInfo(builtin, True, False, True))
+        elif row.is_custom:
+            infos.append(PatternInfo(pattern_from_row(row), True, True, row.is_enabled))
+        else:
+            infos.append(PatternInfo(builtin, True, False, row.is_enabled))
+    for row in rows.values():
+        infos.append(PatternInfo(pattern_from_row(row), False, True, row.is_enabled))
+    return infos
+
+
+def assessment_row(
+    assessment: RiskAssessment, session_id: int, now: datetime
+) -> RiskAssessmentModel:
+    return RiskAssessmentModel(
+        timestamp=now,
+        session_id=session_id,
+        action=assessment.action[:255],
+        tool=assessment.tool[:50],
+        input_summary=assessment.input_summary,
+        risk_level=int(assessment.risk_level),
+        is_reversible=assessment.is_reversible,
+        affects_source_of_truth=assessment.affects_source_of_truth,
+        has_external_side_effects=assessment.has_external_side_effects,
+        concerns=list(assessment.concerns),
+        requires_approval=assessment.requires_approval,
+        requires_checkpoint=assessment.requires_checkpoint,
+        requires_review=assessment.requires_review,
+        suggested_mitigation=assessment.suggested_mitigation,
+    )

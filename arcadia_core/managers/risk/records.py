@@ -1,16 +1,66 @@
-"""Risk assessment result types and the action/input summaries stored with them."""
+"""What the risk concept returns: levels, patterns, assessments (new and stored), links."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from enum import IntEnum
 from typing import Any
 
 from arcadia_core.clock import utc_now
-from arcadia_core.display import safe_str
-from arcadia_core.managers.risk.rules import RiskLevel
 from arcadia_core.models import RiskAssessmentModel
+
+
+class RiskLevel(IntEnum):
+    """How risky an action is, from 1 (reads) to 5 (destructive and irreversible)."""
+
+    MINIMAL = 1
+    LOW = 2
+    MODERATE = 3
+    HIGH = 4
+    CRITICAL = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RiskPattern:
+    """A rule: tool (None = any) plus an optional regex on one input field, and its flags."""
+
+    pattern_id: str
+    description: str
+    risk_level: RiskLevel
+    tool: str | None = None
+    input_pattern: str | None = None
+    input_field: str | None = None
+    is_reversible: bool = True
+    affects_source_of_truth: bool = False
+    has_external_side_effects: bool = False
+    requires_approval: bool = False
+    requires_checkpoint: bool = False
+    mitigation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """All twelve fields, the level as an int."""
+        data = asdict(self)
+        data["risk_level"] = int(self.risk_level)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RiskPattern:
+        """Rebuild a pattern from `to_dict` output (unknown keys ignored)."""
+        return cls(
+            pattern_id=str(data["pattern_id"]),
+            description=str(data.get("description") or ""),
+            risk_level=RiskLevel(int(data["risk_level"])),
+            tool=data.get("tool"),
+            input_pattern=data.get("input_pattern"),
+            input_field=data.get("input_field"),
+            is_reversible=bool(data.get("is_reversible", True)),
+            affects_source_of_truth=bool(data.get("affects_source_of_truth", False)),
+            has_external_side_effects=bool(data.get("has_external_side_effects", False)),
+            requires_approval=bool(data.get("requires_approval", False)),
+            requires_checkpoint=bool(data.get("requires_checkpoint", False)),
+            mitigation=data.get("mitigation"),
+        )
 
 
 @dataclass
@@ -126,26 +176,49 @@ class AssessmentRecord:
         }
 
 
-def _cut(value: object, limit: int) -> str:
-    text = safe_str(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+@dataclass(frozen=True, slots=True)
+class PatternInfo:
+    """A pattern as the supervisor sees it: where it comes from and whether it is on."""
+
+    pattern: RiskPattern
+    is_builtin: bool
+    is_custom: bool
+    is_enabled: bool
 
 
-def summarize_action(tool: str, action_input: dict[str, Any]) -> tuple[str, str]:
-    """ArcadiaForge's one-line action description and `key=value` input summary."""
-    path = safe_str(action_input.get("file_path") or "")
-    name = os.path.basename(path.replace("\\", "/")) if path else "file"
-    if tool == "Write":
-        action = f"Write to {name}"
-    elif tool == "Edit":
-        action = f"Edit {name}"
-    elif tool == "Read":
-        action = f"Read {name}"
-    elif tool == "Bash":
-        action = "Run: " + _cut(action_input.get("command", ""), 50)
-    else:
-        action = f"{tool} operation"
-    if not action_input:
-        return action, "(no input)"
-    pairs = list(action_input.items())[:3]
-    return action, ", ".join(f"{key}={_cut(value, 50)}" for key, value in pairs)
+@dataclass(frozen=True, slots=True)
+class LinkedDecision:
+    """The autonomy check of the assessed action."""
+
+    decision_id: int
+    timestamp: datetime
+    allowed: bool
+    required_level: int
+    current_level: int
+    effective_level: int
+    reason: str
+    alternatives: tuple[str, ...]
+    confidence: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedPoint:
+    """The question the agent asked about the assessed action."""
+
+    point_id: str
+    timestamp: datetime
+    point_type: str
+    severity: int
+    status: str
+    message: str | None
+    response: str | None
+    responded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentLinks:
+    """An assessment with its autonomy decision and question, when there are any."""
+
+    assessment: AssessmentRecord
+    decision: LinkedDecision | None
+    point: LinkedPoint | None

@@ -1,4 +1,4 @@
-"""Risk levels, risk patterns, the built-in pattern table and bounded regex matching.
+"""The pure risk rules: the built-in patterns, bounded regex matching, classification.
 
 Built-in regexes are anchored on word boundaries and command-line flag tokens, and look for
 flags only within the same shell command (up to `;`, `&`, `|` or a newline), so `-f` inside a
@@ -14,14 +14,15 @@ regex is invalid, counts as matched (failing safe) and says so in its concern.
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict, dataclass
-from enum import IntEnum
+import os
+from datetime import datetime
 from typing import Any
 
 import regex
 
-from arcadia_core.display import safe_str
-from arcadia_core.errors import InvalidInput
+from arcadia_core.display import clip, safe_str
+from arcadia_core.errors import InvalidInput, NotFound
+from arcadia_core.managers.risk.records import RiskAssessment, RiskLevel, RiskPattern
 
 MAX_MATCH_CHARS = 10_000
 MATCH_TIMEOUT_SECONDS = 0.05
@@ -29,58 +30,6 @@ MAX_REGEX_LENGTH = 255
 
 # A pattern whose tool is "Write" covers every tool that writes a file.
 FILE_WRITE_TOOLS = frozenset({"Write", "Edit", "MultiEdit"})
-
-
-class RiskLevel(IntEnum):
-    """How risky an action is, from 1 (reads) to 5 (destructive and irreversible)."""
-
-    MINIMAL = 1
-    LOW = 2
-    MODERATE = 3
-    HIGH = 4
-    CRITICAL = 5
-
-
-@dataclass(frozen=True, slots=True)
-class RiskPattern:
-    """A rule: tool (None = any) plus an optional regex on one input field, and its flags."""
-
-    pattern_id: str
-    description: str
-    risk_level: RiskLevel
-    tool: str | None = None
-    input_pattern: str | None = None
-    input_field: str | None = None
-    is_reversible: bool = True
-    affects_source_of_truth: bool = False
-    has_external_side_effects: bool = False
-    requires_approval: bool = False
-    requires_checkpoint: bool = False
-    mitigation: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """All twelve fields, the level as an int."""
-        data = asdict(self)
-        data["risk_level"] = int(self.risk_level)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RiskPattern:
-        """Rebuild a pattern from `to_dict` output (unknown keys ignored)."""
-        return cls(
-            pattern_id=str(data["pattern_id"]),
-            description=str(data.get("description") or ""),
-            risk_level=RiskLevel(int(data["risk_level"])),
-            tool=data.get("tool"),
-            input_pattern=data.get("input_pattern"),
-            input_field=data.get("input_field"),
-            is_reversible=bool(data.get("is_reversible", True)),
-            affects_source_of_truth=bool(data.get("affects_source_of_truth", False)),
-            has_external_side_effects=bool(data.get("has_external_side_effects", False)),
-            requires_approval=bool(data.get("requires_approval", False)),
-            requires_checkpoint=bool(data.get("requires_checkpoint", False)),
-            mitigation=data.get("mitigation"),
-        )
 
 
 # Pieces of the built-in regexes: one shell command segment, a git subcommand, a flag token.
@@ -322,3 +271,85 @@ def match_pattern(pattern: RiskPattern, tool: str, action_input: dict[str, Any])
     except TimeoutError:
         return f"{pattern.description} (pattern {pattern.pattern_id} timed out; treated as a match)"
     return pattern.description if found else None
+
+
+def summarize_action(tool: str, action_input: dict[str, Any]) -> tuple[str, str]:
+    """ArcadiaForge's one-line action description and `key=value` input summary."""
+    path = safe_str(action_input.get("file_path") or "")
+    name = os.path.basename(path.replace("\\", "/")) if path else "file"
+    if tool == "Write":
+        action = f"Write to {name}"
+    elif tool == "Edit":
+        action = f"Edit {name}"
+    elif tool == "Read":
+        action = f"Read {name}"
+    elif tool == "Bash":
+        action = "Run: " + clip(action_input.get("command", ""), 50, "...")
+    else:
+        action = f"{tool} operation"
+    if not action_input:
+        return action, "(no input)"
+    pairs = list(action_input.items())[:3]
+    return action, ", ".join(f"{key}={clip(value, 50, '...')}" for key, value in pairs)
+
+
+REVERSIBLE_TOOLS = frozenset(
+    {"Read", "Glob", "Grep", "WebFetch", "puppeteer_screenshot", "feature_list", "feature_focus"}
+    | {"Write", "Edit", "MultiEdit"}  # file edits in a version-controlled tree can be undone
+)
+
+
+SOURCE_OF_TRUTH_TOOLS = frozenset({"feature_mark", "feature_skip", "feature_add"})
+
+
+EXTERNAL_TOOLS = frozenset({"Bash", "WebFetch", "puppeteer_navigate"})
+
+
+def builtin_pattern(pattern_id: str) -> RiskPattern:
+    for pattern in DEFAULT_RISK_PATTERNS:
+        if pattern.pattern_id == pattern_id:
+            return pattern
+    raise NotFound(f"no risk pattern {pattern_id!r}")
+
+
+def classify(
+    tool: str, action_input: dict[str, Any], patterns: list[RiskPattern], now: datetime
+) -> RiskAssessment:
+    """The aggregate of every matching pattern, or the tool's default assessment."""
+    matched: list[tuple[RiskPattern, str]] = []
+    for pattern in patterns:
+        concern = match_pattern(pattern, tool, action_input)
+        if concern is not None:
+            matched.append((pattern, concern))
+    action, summary = summarize_action(tool, action_input)
+    if matched:
+        level = max(pattern.risk_level for pattern, _ in matched)
+        return RiskAssessment(
+            action=action,
+            tool=tool,
+            input_summary=summary,
+            risk_level=RiskLevel(level),
+            is_reversible=all(pattern.is_reversible for pattern, _ in matched),
+            affects_source_of_truth=any(p.affects_source_of_truth for p, _ in matched),
+            has_external_side_effects=any(p.has_external_side_effects for p, _ in matched),
+            concerns=[concern for _, concern in matched],
+            requires_approval=any(pattern.requires_approval for pattern, _ in matched),
+            requires_checkpoint=any(pattern.requires_checkpoint for pattern, _ in matched),
+            requires_review=level >= RiskLevel.HIGH,
+            suggested_mitigation=next((p.mitigation for p, _ in matched if p.mitigation), None),
+            timestamp=now.isoformat(),
+        )
+    level = DEFAULT_TOOL_RISKS.get(tool, RiskLevel.MODERATE)
+    return RiskAssessment(
+        action=action,
+        tool=tool,
+        input_summary=summary,
+        risk_level=level,
+        is_reversible=tool in REVERSIBLE_TOOLS,
+        affects_source_of_truth=tool in SOURCE_OF_TRUTH_TOOLS,
+        has_external_side_effects=tool in EXTERNAL_TOOLS,
+        requires_approval=level >= RiskLevel.HIGH,
+        requires_checkpoint=level >= RiskLevel.MODERATE,
+        requires_review=level >= RiskLevel.HIGH,
+        timestamp=now.isoformat(),
+    )
