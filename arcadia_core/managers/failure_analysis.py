@@ -1,21 +1,22 @@
-"""TODO."""
+"""ArcadiaForge's module path for failure analysis; the code lives in `failure/`."""
 
 from __future__ import annotations
 
 from arcadia_core.managers.failure.manager import (
-    ERROR_TYPES,
-    PATTERN_SCAN_LIMIT,
-    SIMILARITY_SCAN_LIMIT,
     FailureAnalyzer,
     analyze_session,
     analyze_session_async,
     format_report,
     format_report_markdown,
+)
+from arcadia_core.managers.failure.queries import (
+    ERROR_TYPES,
+    PATTERN_SCAN_LIMIT,
+    SIMILARITY_SCAN_LIMIT,
     recent_error_events,
     session_events,
 )
 from arcadia_core.managers.failure.records import (
-    KNOWN_PATTERNS,
     FailurePattern,
     FailureReport,
     FailureSignature,
@@ -25,14 +26,17 @@ from arcadia_core.managers.failure.records import (
     severity_name,
 )
 from arcadia_core.managers.failure.rules import (
+    KNOWN_PATTERNS,
     build_timeline,
     classify,
     detect_patterns,
-    normalize_error,
     scan,
     similar_hits,
     similarity_score,
     suggest_fixes,
+)
+from arcadia_core.managers.failure.rules import (
+    normalize_failure_message as normalize_error,
 )
 from arcadia_core.managers.observability.queries import Event, events_query, to_event
 

@@ -1,4 +1,4 @@
-"""TODO."""
+"""ArcadiaForge's module path for intervention learning; the code lives in `intervention/`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from arcadia_core.managers.intervention.records import (
     InterventionPattern,
     InterventionType,
     MatchResult,
-    normalize_error,
 )
+from arcadia_core.managers.intervention.rules import normalize_error_pattern as normalize_error
 
 __all__ = [
     "AUTO_APPLY_DISABLED",

@@ -17,17 +17,17 @@ from arcadia_core.managers.failure.manager import (
     format_report_markdown,
 )
 from arcadia_core.managers.failure.records import (
-    KNOWN_PATTERNS,
     FailureReport,
     FailureSignature,
     FailureType,
     Severity,
 )
 from arcadia_core.managers.failure.rules import (
+    KNOWN_PATTERNS,
     build_timeline,
     classify,
     detect_patterns,
-    normalize_error,
+    normalize_failure_message,
     scan,
     similarity_score,
     suggest_fixes,
@@ -298,7 +298,7 @@ def test_timeline_keeps_failure_events_with_tool_feature_and_message() -> None:
     ],
 )
 def test_normalisation(message: str, expected: str) -> None:
-    assert normalize_error(message) == expected
+    assert normalize_failure_message(message) == expected
 
 
 def test_similarity_and_signature() -> None:

@@ -3,7 +3,7 @@
 The analyser reads the events from the database (escalation_triggered and human_response
 included), classifies the failure, detects patterns, finds similar errors in other sessions by
 normalised message, suggests fixes and builds a timeline; then stores the report. The rules
-themselves are pure functions in `failure_rules`.
+themselves are pure functions in `failure.rules`.
 
 Fixed from ArcadiaForge: regression and critical severity are reachable, every known pattern's
 fixes can be suggested, tool-error messages reach `error_messages` and the similarity search,
@@ -19,14 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.events import EventType
+from arcadia_core.managers.failure.queries import (
+    PATTERN_SCAN_LIMIT,
+    recent_error_events,
+    session_events,
+)
 from arcadia_core.managers.failure.records import (
-    KNOWN_PATTERNS,
     FailurePattern,
     FailureReport,
     FailureSignature,
@@ -36,16 +38,17 @@ from arcadia_core.managers.failure.records import (
     severity_name,
 )
 from arcadia_core.managers.failure.rules import (
+    KNOWN_PATTERNS,
     build_timeline,
     classify,
     detect_patterns,
-    normalize_error,
+    normalize_failure_message,
     scan,
     similar_hits,
     similarity_score,
     suggest_fixes,
 )
-from arcadia_core.managers.observability.queries import Event, events_query, to_event
+from arcadia_core.managers.observability.queries import events_query, to_event
 from arcadia_core.models import EventModel, FailureReportModel
 from arcadia_core.sync import blocking, run_blocking
 
@@ -61,28 +64,6 @@ __all__ = [
     "format_report",
     "format_report_markdown",
 ]
-
-# Bounds on the cross-session scans, newest first, so analysis cost does not grow with history.
-SIMILARITY_SCAN_LIMIT = 5000
-PATTERN_SCAN_LIMIT = 20000
-ERROR_TYPES = (EventType.ERROR, EventType.TOOL_ERROR)
-
-
-async def session_events(session: AsyncSession, session_id: int) -> list[Event]:
-    """A session's events in insertion order."""
-    rows = await session.scalars(events_query(session_id=session_id).order_by(EventModel.id))
-    return [to_event(row) for row in rows]
-
-
-async def recent_error_events(
-    session: AsyncSession, exclude_session: int | None, limit: int = SIMILARITY_SCAN_LIMIT
-) -> list[Event]:
-    """The newest error/tool_error events, optionally excluding one session."""
-    query = events_query(event_type=[str(kind) for kind in ERROR_TYPES])
-    if exclude_session is not None:
-        query = query.where(EventModel.session_id != exclude_session)
-    rows = await session.scalars(query.order_by(EventModel.id.desc()).limit(limit))
-    return [to_event(row) for row in rows]
 
 
 class FailureAnalyzer:
@@ -170,7 +151,7 @@ class FailureAnalyzer:
 
     @staticmethod
     def _normalize_error(message: str) -> str:
-        return normalize_error(message)
+        return normalize_failure_message(message)
 
     @staticmethod
     def _similarity_score(first: str, second: str) -> float:

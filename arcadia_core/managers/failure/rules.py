@@ -1,4 +1,7 @@
-"""Pure failure-analysis rules over a list of events: classify, patterns, fixes, timeline."""
+"""Pure failure-analysis rules over a list of events: classify, patterns, fixes, timeline.
+
+Also the known failure patterns and the message categories they are recognised by.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arcadia_core.events import EventType
-from arcadia_core.managers.failure.records import (
-    KNOWN_PATTERNS,
-    MESSAGE_CATEGORIES,
-    FailurePattern,
-    FailureType,
-    Severity,
-)
+from arcadia_core.managers.failure.records import FailurePattern, FailureType, Severity
 from arcadia_core.managers.observability.queries import Event
 
 MAX_ERROR_MESSAGES = 50
@@ -35,6 +32,111 @@ TIMELINE_TYPES = frozenset(
     }
 )
 
+KNOWN_PATTERNS: dict[str, dict[str, Any]] = {
+    "repeated_same_error": {
+        "description": "The same error keeps coming back",
+        "suggested_fixes": [
+            "Try a different approach instead of repeating the failing step",
+            "Check that the prerequisites of this step are really in place",
+            "Check whether this is blocked by another, earlier issue",
+        ],
+    },
+    "security_blocked": {
+        "description": "Commands were blocked by the security policy",
+        "suggested_fixes": [
+            "Use an allowed alternative to the blocked command",
+            "Check the allowed command list in the security settings",
+            "Request human approval if the command is really needed",
+        ],
+    },
+    "tool_error_chain": {
+        "description": "Several tool calls failed in a row",
+        "suggested_fixes": [
+            "Stop and read the first tool error before calling more tools",
+            "Verify the tool inputs (paths, arguments) before retrying",
+            "Try a simpler tool call to confirm the environment works",
+        ],
+    },
+    "regression": {
+        "description": "A feature that passed earlier failed later",
+        "suggested_fixes": [
+            "Diff the changes made since the feature last passed",
+            "Re-run that feature's tests after each change",
+            "Roll back to the last checkpoint where the feature passed",
+        ],
+    },
+    "file_not_found": {
+        "description": "A file or path does not exist",
+        "suggested_fixes": [
+            "List the directory to confirm the real path",
+            "Check the working directory of the command",
+            "Create the file first if it is supposed to be new",
+        ],
+    },
+    "import_error": {
+        "description": "A module could not be imported",
+        "suggested_fixes": [
+            "Check that the module is installed in the environment in use",
+            "Check the import path and package layout",
+            "Look for a circular import",
+        ],
+    },
+    "test_failure": {
+        "description": "Tests or assertions failed",
+        "suggested_fixes": [
+            "Compare the test's expectation with the implementation",
+            "Run the single failing test to see its full output",
+            "Check whether the test itself is out of date",
+        ],
+    },
+    "timeout": {
+        "description": "Operations timed out",
+        "suggested_fixes": [
+            "Break the operation into smaller steps",
+            "Look for infinite loops or blocking calls",
+            "Raise the timeout only if the work is known to be slow",
+        ],
+    },
+    "permission_denied": {
+        "description": "Access was denied",
+        "suggested_fixes": [
+            "Check file and directory permissions",
+            "Avoid writing outside the project directory",
+            "Ask a human if elevated rights are really needed",
+        ],
+    },
+    "dependency_missing": {
+        "description": "A command or dependency is missing",
+        "suggested_fixes": [
+            "Install the missing dependency or command",
+            "Check the PATH and the virtual environment in use",
+            "Use a tool that is already available instead",
+        ],
+    },
+}
+
+
+# Error-message categories: pattern type -> lowercase keywords.
+MESSAGE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "file_not_found": ("no such file", "file not found", "enoent", "does not exist"),
+    "import_error": ("importerror", "modulenotfounderror", "no module named", "cannot find module"),
+    "test_failure": ("assertionerror", "assert ", "test failed", "tests failed", "failed test"),
+    "timeout": ("timeout", "timed out"),
+    "permission_denied": (
+        "permission denied",
+        "access denied",
+        "eacces",
+        "operation not permitted",
+    ),
+    "dependency_missing": (
+        "command not found",
+        "not installed",
+        "could not find a version",
+        "missing dependency",
+    ),
+}
+
+
 # Order matters: URLs and UUIDs go before paths and numbers, which would eat parts of them.
 _NORMALISERS = [
     (re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE), "<URL>"),
@@ -52,7 +154,7 @@ _NORMALISERS = [
 ]
 
 
-def normalize_error(message: str) -> str:
+def normalize_failure_message(message: str) -> str:
     """Replace URLs, UUIDs, paths, addresses and numbers by placeholders; lowercase; trim."""
     text = message
     for pattern, placeholder in _NORMALISERS:
@@ -345,11 +447,11 @@ def similar_hits(
     error_message: str, candidates: list[Event], threshold: float = SIMILARITY_THRESHOLD
 ) -> list[dict[str, Any]]:
     """Candidates whose normalised message is more than `threshold` similar, newest first."""
-    target = normalize_error(error_message)
+    target = normalize_failure_message(error_message)
     hits = []
     for event in candidates:
         message = str(event.data.get("error_message") or "")
-        if similarity_score(target, normalize_error(message)) > threshold:
+        if similarity_score(target, normalize_failure_message(message)) > threshold:
             hits.append(
                 {
                     "session_id": event.session_id,
@@ -361,3 +463,6 @@ def similar_hits(
             )
     hits.sort(key=lambda hit: str(hit["timestamp"]), reverse=True)
     return hits
+
+
+# Known failure shapes and what to try; every key can be produced by `detect_patterns`.

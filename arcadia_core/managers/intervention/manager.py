@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
+from arcadia_core.managers.intervention.queries import pattern_row
 from arcadia_core.managers.intervention.records import (
     AUTO_APPLY_DISABLED,
     ContextSignature,
@@ -32,8 +33,8 @@ from arcadia_core.managers.intervention.records import (
     InterventionPattern,
     InterventionType,
     MatchResult,
-    normalize_error,
 )
+from arcadia_core.managers.intervention.rules import normalize_error_pattern
 from arcadia_core.managers.sql import count_true
 from arcadia_core.models import InterventionModel, InterventionPatternModel
 from arcadia_core.sync import blocking
@@ -48,15 +49,6 @@ __all__ = [
 ]
 
 AUTO_APPLY_MIN_SIMILARITY = 0.9
-
-
-async def _pattern_row(session: AsyncSession, pattern_id: str) -> InterventionPatternModel:
-    row = await session.scalar(
-        select(InterventionPatternModel).where(InterventionPatternModel.pattern_id == pattern_id)
-    )
-    if row is None:
-        raise NotFound(f"no intervention pattern {pattern_id!r}")
-    return row
 
 
 class InterventionLearner:
@@ -91,12 +83,12 @@ class InterventionLearner:
             tool=tool,
             action_type=action_type,
             trigger_type=trigger_type,
-            error_pattern=normalize_error(error_message) if error_message else None,
+            error_pattern=normalize_error_pattern(error_message) if error_message else None,
             feature_category=feature_category,
             decision_type=decision_type,
         )
 
-    _normalize_error = staticmethod(normalize_error)
+    _normalize_error = staticmethod(normalize_error_pattern)
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -229,7 +221,7 @@ class InterventionLearner:
     async def record_pattern_match_async(self, pattern_id: str) -> InterventionPattern:
         """Count that a pattern was consulted for a live situation."""
         async with self.db.transaction() as session:
-            row = await _pattern_row(session, pattern_id)
+            row = await pattern_row(session, pattern_id)
             pattern = InterventionPattern.from_row(row)
             now = self.clock()
             pattern.record_match(now)
@@ -244,7 +236,7 @@ class InterventionLearner:
     ) -> InterventionPattern:
         """Count one application of a pattern (e.g. auto-applied) and its result."""
         async with self.db.transaction() as session:
-            row = await _pattern_row(session, pattern_id)
+            row = await pattern_row(session, pattern_id)
             pattern = InterventionPattern.from_row(row)
             pattern.record_application(success)
             pattern.write_to(row)
@@ -255,7 +247,7 @@ class InterventionLearner:
     async def set_auto_apply_async(self, pattern_id: str, enabled: bool) -> InterventionPattern:
         """A supervisor's switch: off stays off; on still needs the confidence threshold."""
         async with self.db.transaction() as session:
-            row = await _pattern_row(session, pattern_id)
+            row = await pattern_row(session, pattern_id)
             row.auto_apply = enabled
             if enabled:
                 if row.min_confidence_for_auto > 1.0:
@@ -369,7 +361,7 @@ class InterventionLearner:
     async def get_pattern_async(self, pattern_id: str) -> InterventionPattern:
         """One learned pattern by id (NotFound when missing)."""
         async with self.db.read() as session:
-            return InterventionPattern.from_row(await _pattern_row(session, pattern_id))
+            return InterventionPattern.from_row(await pattern_row(session, pattern_id))
 
     get_pattern = blocking(get_pattern_async)
 

@@ -1,14 +1,14 @@
-"""Intervention-learning types: interventions, context signatures, learned patterns, matches."""
+"""What intervention learning returns: interventions, context signatures, patterns, matches."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from arcadia_core.clock import iso, parse_iso
 from arcadia_core.models import InterventionModel, InterventionPatternModel
 
 SIGNATURE_FIELDS = (
@@ -80,10 +80,6 @@ class ContextSignature:
             elif name == "error_pattern" and mine and theirs and (mine in theirs or theirs in mine):
                 score += 0.5
         return score / counted if counted else 0.0
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 @dataclass
@@ -178,8 +174,8 @@ class InterventionPattern:
     confidence: float = 0.0
     min_confidence_for_auto: float = 0.8
     source_intervention_ids: list[str] = field(default_factory=list)
-    created_at: str = ""
-    last_matched: str | None = None
+    created_at: datetime | None = None
+    last_matched: datetime | None = None
 
     def update_confidence(self) -> None:
         """Confidence = success share; auto-apply on at the threshold after 3+, off below 0.5."""
@@ -192,7 +188,7 @@ class InterventionPattern:
 
     def record_match(self, now: datetime) -> None:
         self.times_matched += 1
-        self.last_matched = now.isoformat()
+        self.last_matched = now
 
     def record_application(self, success: bool) -> None:
         self.times_applied += 1
@@ -216,8 +212,8 @@ class InterventionPattern:
             "confidence": self.confidence,
             "min_confidence_for_auto": self.min_confidence_for_auto,
             "source_intervention_ids": list(self.source_intervention_ids),
-            "created_at": self.created_at,
-            "last_matched": self.last_matched,
+            "created_at": iso(self.created_at) or "",
+            "last_matched": iso(self.last_matched),
         }
 
     @classmethod
@@ -235,8 +231,8 @@ class InterventionPattern:
             confidence=float(data.get("confidence", 0.0)),
             min_confidence_for_auto=float(data.get("min_confidence_for_auto", 0.8)),
             source_intervention_ids=list(data.get("source_intervention_ids") or []),
-            created_at=data.get("created_at") or "",
-            last_matched=data.get("last_matched"),
+            created_at=parse_iso(data.get("created_at")),
+            last_matched=parse_iso(data.get("last_matched")),
         )
 
     @classmethod
@@ -254,8 +250,8 @@ class InterventionPattern:
             confidence=float(row.confidence or 0.0),
             min_confidence_for_auto=float(row.min_confidence_for_auto),
             source_intervention_ids=list(row.source_intervention_ids or []),
-            created_at=_iso(row.created_at) or "",
-            last_matched=_iso(row.last_matched),
+            created_at=row.created_at,
+            last_matched=row.last_matched,
         )
 
     def write_to(self, row: InterventionPatternModel) -> None:
@@ -295,19 +291,3 @@ class MatchResult:
         }
 
 
-_NORMALISERS = [
-    (re.compile(r"[/\\][^\s'\"]*\.\w+"), "<path>"),
-    (re.compile(r"line \d+"), "line <n>"),
-    (re.compile(r":\d+:\d+"), ":<n>:<n>"),
-    (re.compile(r"'[^']*'"), "'<var>'"),
-    (re.compile(r'"[^"]*"'), '"<var>"'),
-    (re.compile(r"0x[0-9a-f]+"), "<addr>"),
-]
-
-
-def normalize_error(message: str) -> str:
-    """Lowercase; paths, line numbers, quoted values, addresses become placeholders; 100 chars."""
-    text = message.lower()
-    for pattern, placeholder in _NORMALISERS:
-        text = pattern.sub(placeholder, text)
-    return text[:100]

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from arcadia_core.clock import iso
 from arcadia_core.events import EventType
 from arcadia_core.models import EventModel, SessionModel
 
@@ -128,11 +129,6 @@ class SessionInfo:
             total_cost=float(row.total_cost or 0.0),
             event_count=int(event_count or 0),
         )
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO text of an aware timestamp (None stays None)."""
-    return moment.isoformat() if moment is not None else None
 
 
 def to_event(row: EventModel) -> Event:
