@@ -35,9 +35,7 @@ from arcadia_core.managers.failure.rules import (
     similarity_score,
     suggest_fixes,
 )
-from arcadia_core.managers.failure.rules import (
-    normalize_failure_message as normalize_error,
-)
+from arcadia_core.managers.failure.rules import normalize_failure_message as normalize_error
 from arcadia_core.managers.observability.queries import Event, events_query, to_event
 
 __all__ = [

@@ -31,7 +31,6 @@ from arcadia_core.managers.failure.queries import (
 from arcadia_core.managers.failure.records import (
     FailurePattern,
     FailureReport,
-    FailureSignature,
     FailureType,
     ReportSummary,
     Severity,
@@ -51,19 +50,6 @@ from arcadia_core.managers.failure.rules import (
 from arcadia_core.managers.observability.queries import events_query, to_event
 from arcadia_core.models import EventModel, FailureReportModel
 from arcadia_core.sync import blocking, run_blocking
-
-__all__ = [
-    "FailureAnalyzer",
-    "FailurePattern",
-    "FailureReport",
-    "FailureSignature",
-    "FailureType",
-    "ReportSummary",
-    "Severity",
-    "analyze_session",
-    "format_report",
-    "format_report_markdown",
-]
 
 
 class FailureAnalyzer:

@@ -39,15 +39,6 @@ from arcadia_core.managers.sql import count_true
 from arcadia_core.models import InterventionModel, InterventionPatternModel
 from arcadia_core.sync import blocking
 
-__all__ = [
-    "ContextSignature",
-    "Intervention",
-    "InterventionLearner",
-    "InterventionPattern",
-    "InterventionType",
-    "MatchResult",
-]
-
 AUTO_APPLY_MIN_SIMILARITY = 0.9
 
 

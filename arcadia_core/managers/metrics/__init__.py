@@ -1,20 +1,18 @@
-"""TODO."""
+"""Metrics: run, session, tool and feature figures from the events (ArcadiaForge's `metrics`).
+
+records: BudgetConfig, TimeMetrics, QualityMetrics, ComprehensiveMetrics, ToolMetrics,
+FeatureMetrics; rules: rates and time metrics; queries: the aggregations, in SQL;
+manager: MetricsCollector, its exports and text formats.
+"""
 
 from __future__ import annotations
 
 from arcadia_core.managers.metrics.manager import (
-    WEEKDAYS,
-    BudgetConfig,
-    ComprehensiveMetrics,
     MetricsCollector,
-    QualityMetrics,
-    TimeMetrics,
     format_dashboard,
     format_metrics_markdown,
 )
 from arcadia_core.managers.metrics.queries import (
-    FeatureMetrics,
-    ToolMetrics,
     decision_stats,
     event_range,
     feature_metrics,
@@ -24,6 +22,15 @@ from arcadia_core.managers.metrics.queries import (
     type_counts,
     usage_totals,
 )
+from arcadia_core.managers.metrics.records import (
+    BudgetConfig,
+    ComprehensiveMetrics,
+    FeatureMetrics,
+    QualityMetrics,
+    TimeMetrics,
+    ToolMetrics,
+)
+from arcadia_core.managers.metrics.rules import WEEKDAYS
 from arcadia_core.managers.observability.queries import SessionMetrics, session_metrics
 
 __all__ = [

@@ -14,10 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-from collections import Counter
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +22,6 @@ from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.events import EventType
 from arcadia_core.managers.metrics.queries import (
-    FeatureMetrics,
-    ToolMetrics,
     decision_stats,
     event_range,
     feature_metrics,
@@ -36,116 +31,16 @@ from arcadia_core.managers.metrics.queries import (
     type_counts,
     usage_totals,
 )
+from arcadia_core.managers.metrics.records import (
+    BudgetConfig,
+    ComprehensiveMetrics,
+    QualityMetrics,
+    ToolMetrics,
+)
+from arcadia_core.managers.metrics.rules import ratio, time_metrics_of
 from arcadia_core.managers.observability.queries import SessionMetrics, session_metrics
 from arcadia_core.output import write_atomic
 from arcadia_core.sync import blocking
-
-__all__ = [
-    "BudgetConfig",
-    "ComprehensiveMetrics",
-    "FeatureMetrics",
-    "MetricsCollector",
-    "QualityMetrics",
-    "TimeMetrics",
-    "ToolMetrics",
-    "format_metrics_markdown",
-]
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetConfig:
-    """Spending limit and token prices (env: ARCADIA_MAX_BUDGET, _INPUT_COST, _OUTPUT_COST)."""
-
-    max_budget_usd: float = 10.0
-    warning_threshold: float = 0.8
-    currency: str = "USD"
-    input_cost_per_1k: float = 0.003
-    output_cost_per_1k: float = 0.015
-
-    @classmethod
-    def from_env(cls) -> BudgetConfig:
-        env = os.environ
-        return cls(
-            max_budget_usd=float(env.get("ARCADIA_MAX_BUDGET", "10.0")),
-            input_cost_per_1k=float(env.get("ARCADIA_INPUT_COST", "0.003")),
-            output_cost_per_1k=float(env.get("ARCADIA_OUTPUT_COST", "0.015")),
-        )
-
-
-@dataclass(slots=True)
-class TimeMetrics:
-    """How long the run and its sessions took, and when sessions started."""
-
-    total_run_duration_seconds: float = 0.0
-    total_active_time_seconds: float = 0.0
-    avg_session_duration_seconds: float = 0.0
-    longest_session_seconds: float = 0.0
-    shortest_session_seconds: float = 0.0
-    sessions_by_hour: dict[int, int] = field(default_factory=dict)
-    sessions_by_day: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class QualityMetrics:
-    """Success, error and escalation rates, decision confidence and cost."""
-
-    feature_success_rate: float = 0.0
-    tool_success_rate: float = 0.0
-    error_rate: float = 0.0
-    blocked_rate: float = 0.0
-    session_completion_rate: float = 0.0
-    escalation_rate: float = 0.0
-    intervention_rate: float = 0.0
-    total_decisions: int = 0
-    avg_confidence: float = 0.0
-    low_confidence_decisions: int = 0
-    estimated_cost_usd: float = 0.0
-
-
-@dataclass(slots=True)
-class ComprehensiveMetrics:
-    """Every metric of the run (or of one session)."""
-
-    run_id: str
-    project_dir: str
-    computed_at: str
-    sessions_total: int = 0
-    sessions_completed: int = 0
-    features_completed: int = 0
-    features_failed: int = 0
-    time_metrics: TimeMetrics = field(default_factory=TimeMetrics)
-    quality_metrics: QualityMetrics = field(default_factory=QualityMetrics)
-    tool_metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
-    feature_metrics: dict[int, dict[str, Any]] = field(default_factory=dict)
-    session_metrics: dict[int, dict[str, Any]] = field(default_factory=dict)
-    escalations: int = 0
-    human_interventions: int = 0
-    total_input_tokens: int = 0
-    total_output_tokens: int = 0
-
-
-def _rate(part: float, whole: float) -> float:
-    return part / whole if whole else 0.0
-
-
-def _time_metrics(
-    first: datetime | None, last: datetime | None, sessions: dict[int, SessionMetrics]
-) -> TimeMetrics:
-    metrics = TimeMetrics()
-    if first is not None and last is not None:
-        metrics.total_run_duration_seconds = (last - first).total_seconds()
-    durations = [s.duration_seconds for s in sessions.values() if s.duration_seconds > 0]
-    if durations:
-        metrics.total_active_time_seconds = sum(durations)
-        metrics.avg_session_duration_seconds = sum(durations) / len(durations)
-        metrics.longest_session_seconds = max(durations)
-        metrics.shortest_session_seconds = min(durations)
-    starts = [datetime.fromisoformat(s.started_at) for s in sessions.values() if s.started_at]
-    metrics.sessions_by_hour = dict(sorted(Counter(start.hour for start in starts).items()))
-    metrics.sessions_by_day = dict(Counter(WEEKDAYS[start.weekday()] for start in starts))
-    return metrics
 
 
 class MetricsCollector:
@@ -196,13 +91,13 @@ class MetricsCollector:
         failed = counts.get(EventType.FEATURE_FAILED, 0)
         escalations = counts.get(EventType.ESCALATION_TRIGGERED, 0)
         quality = QualityMetrics(
-            feature_success_rate=_rate(completed, completed + failed),
-            tool_success_rate=_rate(calls - errors - blocked, calls),
-            error_rate=_rate(errors, calls),
-            blocked_rate=_rate(blocked, calls),
-            session_completion_rate=_rate(sessions_completed, sessions_total),
-            escalation_rate=_rate(escalations, sessions_total),
-            intervention_rate=_rate(answered, sessions_total),
+            feature_success_rate=ratio(completed, completed + failed),
+            tool_success_rate=ratio(calls - errors - blocked, calls),
+            error_rate=ratio(errors, calls),
+            blocked_rate=ratio(blocked, calls),
+            session_completion_rate=ratio(sessions_completed, sessions_total),
+            escalation_rate=ratio(escalations, sessions_total),
+            intervention_rate=ratio(answered, sessions_total),
             total_decisions=decisions,
             avg_confidence=average_confidence,
             low_confidence_decisions=low_confidence,
@@ -216,7 +111,7 @@ class MetricsCollector:
             sessions_completed=sessions_completed,
             features_completed=completed,
             features_failed=failed,
-            time_metrics=_time_metrics(first, last, per_session),
+            time_metrics=time_metrics_of(first, last, per_session),
             quality_metrics=quality,
             tool_metrics={name: asdict(m) for name, m in sorted(tools.items())},
             feature_metrics={index: asdict(m) for index, m in sorted(features.items())},
@@ -344,7 +239,7 @@ def format_dashboard(metrics: ComprehensiveMetrics) -> str:
         f"Blocked: {quality.blocked_rate:.0%}",
     ]
     for tool in top_tools:
-        success = _rate(tool["successful_calls"], tool["total_calls"])
+        success = ratio(tool["successful_calls"], tool["total_calls"])
         lines.append(
             f"    {tool['tool_name']:<20} {tool['total_calls']:>6} calls  {success:.0%} ok"
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -10,43 +9,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.events import EventType
+from arcadia_core.managers.metrics.records import FeatureMetrics, ToolMetrics
 from arcadia_core.managers.observability.queries import answered_by_a_person
 from arcadia_core.managers.sql import QueryT
 from arcadia_core.models import EventModel
-
-
-@dataclass(slots=True)
-class ToolMetrics:
-    """Calls, outcomes and durations of one tool."""
-
-    tool_name: str
-    total_calls: int = 0
-    successful_calls: int = 0
-    failed_calls: int = 0
-    blocked_calls: int = 0
-    total_duration_ms: int = 0
-    avg_duration_ms: float = 0.0
-    max_duration_ms: int = 0
-    min_duration_ms: int = 0
-    error_rate: float = 0.0
-    common_errors: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class FeatureMetrics:
-    """Attempts, outcomes and time spent on one feature."""
-
-    feature_index: int
-    description: str = ""
-    attempts: int = 0
-    successful_attempts: int = 0
-    failed_attempts: int = 0
-    first_attempted: str | None = None
-    last_attempted: str | None = None
-    total_time_seconds: float = 0.0
-    avg_attempt_seconds: float = 0.0
-    is_passing: bool = False
-    completed_in_session: int | None = None
 
 
 def scoped(query: QueryT, session_id: int | None) -> QueryT:

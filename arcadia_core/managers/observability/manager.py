@@ -27,23 +27,10 @@ from arcadia_core.events import EventType, record_event
 from arcadia_core.managers.observability.queries import (
     Event,
     RunMetrics,
-    SessionInfo,
-    SessionMetrics,
 )
 from arcadia_core.managers.observability.reads import ObservabilityReads
 from arcadia_core.models import SessionModel
 from arcadia_core.sync import blocking
-
-__all__ = [
-    "Event",
-    "EventType",
-    "Observability",
-    "RunMetrics",
-    "SessionInfo",
-    "SessionMetrics",
-    "format_event_summary",
-    "format_metrics_summary",
-]
 
 TOOL_INPUT_LIMIT = 1000
 

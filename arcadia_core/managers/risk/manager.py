@@ -21,7 +21,6 @@ from sqlalchemy import delete, func, select, true
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.risk.bash import assess_bash_risk
 from arcadia_core.managers.risk.queries import AssessmentFilter, assessment_row, list_pattern_infos
 from arcadia_core.managers.risk.records import (
     AssessmentRecord,
@@ -32,8 +31,6 @@ from arcadia_core.managers.risk.records import (
 )
 from arcadia_core.managers.risk.rules import (
     BUILTIN_PATTERN_IDS,
-    DEFAULT_RISK_PATTERNS,
-    DEFAULT_TOOL_RISKS,
     builtin_pattern,
     classify,
     validate_pattern,
@@ -41,20 +38,6 @@ from arcadia_core.managers.risk.rules import (
 from arcadia_core.managers.sql import count_true
 from arcadia_core.models import RiskAssessmentModel, RiskPatternModel
 from arcadia_core.sync import blocking
-
-__all__ = [
-    "DEFAULT_RISK_PATTERNS",
-    "DEFAULT_TOOL_RISKS",
-    "AssessmentRecord",
-    "PatternInfo",
-    "RiskAssessment",
-    "RiskClassifier",
-    "RiskLevel",
-    "RiskPattern",
-    "assess_bash_risk",
-    "format_assessment",
-]
-
 
 CustomRule = Callable[[dict[str, Any]], RiskAssessment]
 
