@@ -11,7 +11,7 @@ from typing import Any
 
 from arcadia_core.clock import Clock
 from arcadia_core.db import Database
-from arcadia_core.managers.observability.queries import Event
+from arcadia_core.managers.observability.records import Event
 from arcadia_core.watch import (
     EscalationLogged,
     EventLogged,

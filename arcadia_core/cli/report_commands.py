@@ -31,7 +31,7 @@ from arcadia_core.managers.metrics.manager import (
     format_dashboard,
     format_metrics_markdown,
 )
-from arcadia_core.managers.observability.queries import SessionMetrics
+from arcadia_core.managers.observability.records import SessionMetrics
 from arcadia_core.managers.risk.manager import RiskClassifier
 from arcadia_core.managers.risk.queries import AssessmentFilter
 from arcadia_core.managers.risk.records import AssessmentRecord, RiskLevel

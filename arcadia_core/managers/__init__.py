@@ -30,7 +30,7 @@ from arcadia_core.managers.metrics.manager import MetricsCollector as MetricsCol
 from arcadia_core.managers.observability.manager import Observability as Observability
 
 # Analysis managers: sessions/events, risk, failure analysis, learning, metrics, memory.
-from arcadia_core.managers.observability.queries import Event as Event
+from arcadia_core.managers.observability.records import Event as Event
 from arcadia_core.managers.risk.bash import assess_bash_risk as assess_bash_risk
 from arcadia_core.managers.risk.manager import RiskClassifier as RiskClassifier
 from arcadia_core.managers.risk.records import RiskAssessment as RiskAssessment

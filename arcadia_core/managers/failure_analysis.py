@@ -36,7 +36,8 @@ from arcadia_core.managers.failure.rules import (
     suggest_fixes,
 )
 from arcadia_core.managers.failure.rules import normalize_failure_message as normalize_error
-from arcadia_core.managers.observability.queries import Event, events_query, to_event
+from arcadia_core.managers.observability.queries import events_query, to_event
+from arcadia_core.managers.observability.records import Event
 
 __all__ = [
     "ERROR_TYPES",

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Select
 
 from arcadia_core.errors import NotFound
 from arcadia_core.managers.observability.manager import Observability
-from arcadia_core.managers.observability.queries import SessionInfo
+from arcadia_core.managers.observability.records import SessionInfo
 from arcadia_core.watch import Change, EventLogged, SessionEnded, SessionStarted
 from arcadia_tui.messages import DetailLoaded
 from arcadia_tui.polling import EventRow

@@ -32,7 +32,7 @@ from arcadia_core.managers.failure.rules import (
     similarity_score,
     suggest_fixes,
 )
-from arcadia_core.managers.observability.queries import Event
+from arcadia_core.managers.observability.records import Event
 from arcadia_core.models import FailureReportModel
 from tests.core.analysis_helpers import StepClock
 

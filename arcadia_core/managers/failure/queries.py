@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.events import EventType
-from arcadia_core.managers.observability.queries import Event, events_query, to_event
+from arcadia_core.managers.observability.queries import events_query, to_event
+from arcadia_core.managers.observability.records import Event
 from arcadia_core.models import EventModel
 
 # Bounds on the cross-session scans, newest first, so analysis cost does not grow with history.

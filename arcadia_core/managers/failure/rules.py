@@ -12,7 +12,7 @@ from typing import Any
 
 from arcadia_core.events import EventType
 from arcadia_core.managers.failure.records import FailurePattern, FailureType, Severity
-from arcadia_core.managers.observability.queries import Event
+from arcadia_core.managers.observability.records import Event
 
 MAX_ERROR_MESSAGES = 50
 MAX_TIMELINE = 200

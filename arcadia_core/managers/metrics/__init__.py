@@ -31,7 +31,8 @@ from arcadia_core.managers.metrics.records import (
     ToolMetrics,
 )
 from arcadia_core.managers.metrics.rules import WEEKDAYS
-from arcadia_core.managers.observability.queries import SessionMetrics, session_metrics
+from arcadia_core.managers.observability.queries import session_metrics
+from arcadia_core.managers.observability.records import SessionMetrics
 
 __all__ = [
     "BudgetConfig",

@@ -38,7 +38,8 @@ from arcadia_core.managers.metrics.records import (
     ToolMetrics,
 )
 from arcadia_core.managers.metrics.rules import ratio, time_metrics_of
-from arcadia_core.managers.observability.queries import SessionMetrics, session_metrics
+from arcadia_core.managers.observability.queries import session_metrics
+from arcadia_core.managers.observability.records import SessionMetrics
 from arcadia_core.output import write_atomic
 from arcadia_core.sync import blocking
 

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime
 
 from arcadia_core.managers.metrics.records import TimeMetrics
-from arcadia_core.managers.observability.queries import SessionMetrics
+from arcadia_core.managers.observability.records import SessionMetrics
 
 
 def ratio(part: float, whole: float) -> float:

@@ -14,32 +14,45 @@ twin. Its async-only methods (`get_events`, `get_run_metrics`) stay async and ha
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.db.types import json_storable
+from arcadia_core.display import clip
 from arcadia_core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from arcadia_core.events import EventType, record_event
 from arcadia_core.managers.observability.queries import (
+    EXPORT_CHUNK,
+    context_at_time,
+    events_export_chunks,
+    events_query,
+    list_sessions,
+    run_metrics,
+    session_metrics,
+    to_event,
+)
+from arcadia_core.managers.observability.records import (
     Event,
     RunMetrics,
+    SessionInfo,
+    SessionMetrics,
 )
-from arcadia_core.managers.observability.reads import ObservabilityReads
-from arcadia_core.models import SessionModel
+from arcadia_core.managers.observability.rules import timeline_entry
+from arcadia_core.models import EventModel, SessionModel
+from arcadia_core.output import write_atomic
 from arcadia_core.sync import blocking
 
 TOOL_INPUT_LIMIT = 1000
 
 
-def _cut(text: object, limit: int) -> str:
-    return str(text or "")[:limit]
-
-
-class Observability(ObservabilityReads):
+class Observability:
     """Structured event logging and session bookkeeping for one agent process."""
 
     def __init__(
@@ -228,7 +241,7 @@ class Observability(ObservabilityReads):
             "success": success,
             "is_error": is_error,
             "is_blocked": is_blocked,
-            "error_message": _cut(error_message, 500),
+            "error_message": clip(error_message or "", 500),
         }
         return await self.log_event_async(
             event_type, data, tool_name=tool_name, duration_ms=duration_ms
@@ -244,7 +257,7 @@ class Observability(ObservabilityReads):
         details: dict[str, Any] | None = None,
     ) -> str:
         """Log a feature_started/completed/failed/skipped event."""
-        data = {"description": _cut(description, 200), **(details or {})}
+        data = {"description": clip(description or "", 200), **(details or {})}
         return await self.log_event_async(event_type, data, feature_index=feature_index)
 
     log_feature_event = blocking(log_feature_event_async)
@@ -258,9 +271,9 @@ class Observability(ObservabilityReads):
     ) -> str:
         """Log an error event."""
         data = {
-            "error_message": _cut(error_message, 1000),
+            "error_message": clip(error_message or "", 1000),
             "error_type": error_type,
-            "stack_trace": _cut(stack_trace, 2000),
+            "stack_trace": clip(stack_trace or "", 2000),
             "context": context or {},
         }
         return await self.log_event_async(EventType.ERROR, data)
@@ -269,7 +282,7 @@ class Observability(ObservabilityReads):
 
     async def log_warning_async(self, message: str, context: dict[str, Any] | None = None) -> str:
         """Log a warning event."""
-        data = {"message": _cut(message, 1000), "context": context or {}}
+        data = {"message": clip(message or "", 1000), "context": context or {}}
         return await self.log_event_async(EventType.WARNING, data)
 
     log_warning = blocking(log_warning_async)
@@ -288,7 +301,7 @@ class Observability(ObservabilityReads):
             "decision_type": decision_type,
             "choice": choice,
             "alternatives": alternatives or [],
-            "rationale": _cut(rationale, 500),
+            "rationale": clip(rationale or "", 500),
             "confidence": confidence,
         }
         return await self.log_event_async(EventType.DECISION, data, feature_index=feature_index)
@@ -301,7 +314,7 @@ class Observability(ObservabilityReads):
         """Log a git_commit event."""
         data = {
             "commit_hash": commit_hash,
-            "message": _cut(message, 200),
+            "message": clip(message or "", 200),
             "files_changed": files_changed,
         }
         return await self.log_event_async(EventType.GIT_COMMIT, data)
@@ -328,7 +341,7 @@ class Observability(ObservabilityReads):
         data: dict[str, Any] = {
             "rule_id": rule_id,
             "severity": severity,
-            "message": _cut(message, 1000),
+            "message": clip(message or "", 1000),
             "context": context or {},
         }
         return await self.log_event_async(EventType.ESCALATION_TRIGGERED, data)
@@ -337,7 +350,7 @@ class Observability(ObservabilityReads):
 
     async def log_human_injection_async(self, point_id: str, message: str) -> str:
         """Log a human_injection event (the agent asked a person)."""
-        data = {"point_id": point_id, "message": _cut(message, 1000)}
+        data = {"point_id": point_id, "message": clip(message or "", 1000)}
         return await self.log_event_async(EventType.HUMAN_INJECTION, data)
 
     log_human_injection = blocking(log_human_injection_async)
@@ -348,45 +361,131 @@ class Observability(ObservabilityReads):
         """Log a human_response event (counted in the intervention rate)."""
         data = {
             "point_id": point_id,
-            "response": _cut(response, 1000),
+            "response": clip(response or "", 1000),
             "responded_by": responded_by,
         }
         return await self.log_event_async(EventType.HUMAN_RESPONSE, data)
 
     log_human_response = blocking(log_human_response_async)
 
+    # -- reading -----------------------------------------------------------------------------
 
-def format_event_summary(event: Event) -> str:
-    """One line: `[timestamp] type tool=… feature=#… (Nms)`."""
-    parts = [f"[{event.timestamp[:19]}] {event.event_type}"]
-    if event.tool_name:
-        parts.append(f"tool={event.tool_name}")
-    if event.feature_index is not None:
-        parts.append(f"feature=#{event.feature_index}")
-    if event.duration_ms is not None:
-        parts.append(f"({event.duration_ms}ms)")
-    return " ".join(parts)
+    async def get_events(
+        self,
+        session_id: int | None = None,
+        event_type: EventType | str | Sequence[str] | None = None,
+        feature_index: int | None = None,
+        tool_name: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 100,
+        before_id: int | None = None,
+    ) -> list[Event]:
+        """Events newest first; every filter is applied in SQL before the limit."""
+        query = events_query(
+            session_id=session_id,
+            event_type=event_type,
+            feature_index=feature_index,
+            tool_name=tool_name,
+            since=since,
+            until=until,
+            before_id=before_id,
+        )
+        async with self.db.read() as session:
+            rows = await session.scalars(query.order_by(EventModel.id.desc()).limit(limit))
+            return [to_event(row) for row in rows]
 
+    get_events_sync = blocking(get_events)
 
-def format_metrics_summary(metrics: RunMetrics) -> str:
-    """A text block summarising the run metrics."""
-    return "\n".join(
-        [
-            "=" * 60,
-            "  RUN METRICS",
-            "=" * 60,
-            f"  Run ID:        {metrics.run_id}",
-            f"  Project:       {metrics.project_dir}",
-            f"  First event:   {metrics.first_event_at or '-'}",
-            f"  Last event:    {metrics.last_event_at or '-'}",
-            f"  Sessions:      {metrics.sessions_completed}/{metrics.sessions_total} completed",
-            f"  Tool calls:    {metrics.total_tool_calls} "
-            f"({metrics.total_tool_errors} errors, {metrics.total_tool_blocked} blocked)",
-            f"  Features:      {metrics.total_features_completed} completed, "
-            f"{metrics.total_features_failed} failed",
-            f"  Tokens:        {metrics.total_input_tokens:,} in / "
-            f"{metrics.total_output_tokens:,} out",
-            f"  Cost:          ${metrics.total_estimated_cost_usd:.2f}",
-            "=" * 60,
-        ]
-    )
+    async def get_session_events_async(
+        self, session_id: int, limit: int | None = None
+    ) -> list[Event]:
+        """A session's events in chronological (insertion) order."""
+        query = events_query(session_id=session_id).order_by(EventModel.id)
+        if limit is not None:
+            query = query.limit(limit)
+        async with self.db.read() as session:
+            return [to_event(row) for row in await session.scalars(query)]
+
+    get_session_events = blocking(get_session_events_async)
+
+    async def get_latest_session_id_async(self) -> int | None:
+        """The newest session's id, or None when there is none."""
+        async with self.db.read() as session:
+            return await session.scalar(select(func.max(SessionModel.id)))
+
+    get_latest_session_id = blocking(get_latest_session_id_async)
+
+    async def list_sessions_async(
+        self, limit: int = 50, before_id: int | None = None
+    ) -> list[SessionInfo]:
+        """Sessions newest first with their event counts, one page (keyset on id)."""
+        async with self.db.read() as session:
+            return await list_sessions(session, limit, before_id)
+
+    list_sessions = blocking(list_sessions_async)
+
+    async def get_session_metrics_async(self, session_id: int) -> SessionMetrics:
+        """Counts, duration and usage of one session, computed with SQL aggregates."""
+        async with self.db.read() as session:
+            found = await session_metrics(session, session_id=session_id)
+        if session_id not in found:
+            raise NotFound(f"session {session_id} does not exist")
+        return found[session_id]
+
+    get_session_metrics = blocking(get_session_metrics_async)
+
+    async def get_run_metrics(self) -> RunMetrics:
+        """Totals over every session, with per-session metrics (SQL aggregates, no row loads)."""
+        async with self.db.read() as session:
+            return await run_metrics(
+                session, run_id=self.run_id, project_dir=str(self.project_dir or self.db.url)
+            )
+
+    get_run_metrics_sync = blocking(get_run_metrics)
+
+    async def reconstruct_session_async(self, session_id: int) -> dict[str, Any]:
+        """A session's timeline (one entry per event) and its metrics."""
+        metrics = await self.get_session_metrics_async(session_id)
+        events = await self.get_session_events_async(session_id)
+        timeline = [timeline_entry(event) for event in events]
+        return {
+            "session_id": session_id,
+            "event_count": len(events),
+            "timeline": timeline,
+            "metrics": asdict(metrics),
+        }
+
+    reconstruct_session = blocking(reconstruct_session_async)
+
+    async def get_context_at_time_async(self, timestamp: datetime) -> dict[str, Any]:
+        """What the agent was doing at `timestamp`: its last event, recent calls and errors."""
+        async with self.db.read() as session:
+            return await context_at_time(session, timestamp)
+
+    get_context_at_time = blocking(get_context_at_time_async)
+
+    async def export_events_async(self, path: Path | str, session_id: int | None = None) -> Path:
+        """Write events (all, or one session's) as JSON {event_count, events} to `path`."""
+        async with self.db.read() as session:
+            chunks = await events_export_chunks(session, session_id)
+        return write_atomic(path, chunks)
+
+    export_events = blocking(export_events_async)
+
+    async def iter_events(
+        self, session_id: int | None = None, after_id: int = 0
+    ) -> AsyncIterator[Event]:
+        """Events in insertion order after `after_id`, read in pages (for tails and exports)."""
+        cursor = after_id
+        while True:
+            query = events_query(session_id=session_id).where(EventModel.id > cursor)
+            async with self.db.read() as session:
+                page = list(
+                    await session.scalars(query.order_by(EventModel.id).limit(EXPORT_CHUNK))
+                )
+            for row in page:
+                yield to_event(row)
+            if len(page) < EXPORT_CHUNK:
+                return
+            cursor = page[-1].id

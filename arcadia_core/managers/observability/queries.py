@@ -1,134 +1,30 @@
-"""Event and session query helpers (plain functions on a session) and their result types."""
+"""Event and session queries: filtered event reads, sessions, metrics aggregates, exports."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from arcadia_core.clock import iso
 from arcadia_core.events import EventType
+from arcadia_core.managers.observability.records import (
+    MERGED_KEYS,
+    Event,
+    RunMetrics,
+    SessionInfo,
+    SessionMetrics,
+)
 from arcadia_core.models import EventModel, SessionModel
 
-# Keys `log_event` merges into the stored payload; reading splits them out again.
-MERGED_KEYS = ("feature_index", "tool_name", "duration_ms")
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One event as ArcadiaForge's observability module shaped it."""
-
-    event_id: str
-    timestamp: str
-    event_type: str
-    session_id: int
-    data: dict[str, Any] = field(default_factory=dict)
-    feature_index: int | None = None
-    tool_name: str | None = None
-    duration_ms: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSONL form: optional keys only when set."""
-        result: dict[str, Any] = {
-            "event_id": self.event_id,
-            "timestamp": self.timestamp,
-            "event_type": self.event_type,
-            "session_id": self.session_id,
-            "data": dict(self.data),
-        }
-        for key in MERGED_KEYS:
-            value = getattr(self, key)
-            if value is not None:
-                result[key] = value
-        return result
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Event:
-        """Rebuild an event from `to_dict` output."""
-        return cls(
-            event_id=str(data["event_id"]),
-            timestamp=data["timestamp"],
-            event_type=data["event_type"],
-            session_id=int(data["session_id"]),
-            data=dict(data.get("data") or {}),
-            feature_index=data.get("feature_index"),
-            tool_name=data.get("tool_name"),
-            duration_ms=data.get("duration_ms"),
-        )
-
-
-@dataclass(slots=True)
-class SessionMetrics:
-    """Per-session counts, duration and usage."""
-
-    session_id: int
-    started_at: str | None = None
-    ended_at: str | None = None
-    duration_seconds: float = 0.0
-    tool_calls_total: int = 0
-    tool_calls_successful: int = 0
-    tool_calls_failed: int = 0
-    tool_calls_blocked: int = 0
-    features_attempted: int = 0
-    features_completed: int = 0
-    features_failed: int = 0
-    errors_total: int = 0
-    warnings_total: int = 0
-    escalations: int = 0
-    human_interventions: int = 0
-    total_input_tokens: int = 0
-    total_output_tokens: int = 0
-    estimated_cost_usd: float = 0.0
-
-
-@dataclass(slots=True)
-class RunMetrics:
-    """Totals over the whole run (every session of the project)."""
-
-    run_id: str
-    project_dir: str
-    first_event_at: str | None = None
-    last_event_at: str | None = None
-    sessions_total: int = 0
-    sessions_completed: int = 0
-    total_tool_calls: int = 0
-    total_tool_errors: int = 0
-    total_tool_blocked: int = 0
-    total_features_completed: int = 0
-    total_features_failed: int = 0
-    total_input_tokens: int = 0
-    total_output_tokens: int = 0
-    total_estimated_cost_usd: float = 0.0
-    session_metrics: dict[int, dict[str, Any]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class SessionInfo:
-    """One `sessions` row with its event count."""
-
-    session_id: int
-    session_uuid: str
-    start_time: datetime
-    end_time: datetime | None
-    status: str
-    total_cost: float
-    event_count: int
-
-    @classmethod
-    def from_row(cls, row: SessionModel, event_count: int) -> SessionInfo:
-        return cls(
-            session_id=row.id,
-            session_uuid=row.session_uuid,
-            start_time=row.start_time,
-            end_time=row.end_time,
-            status=row.status,
-            total_cost=float(row.total_cost or 0.0),
-            event_count=int(event_count or 0),
-        )
+EXPORT_CHUNK = 1000
+"""Rows per page when events are streamed or exported."""
 
 
 def to_event(row: EventModel) -> Event:
@@ -317,3 +213,89 @@ async def run_metrics(session: Any, *, run_id: str, project_dir: str) -> RunMetr
         ),
         session_metrics={sid: asdict(metrics) for sid, metrics in sorted(per_session.items())},
     )
+
+
+async def list_sessions(
+    session: AsyncSession, limit: int = 50, before_id: int | None = None
+) -> list[SessionInfo]:
+    """Sessions newest first with their event counts, one page (keyset on id)."""
+    counts = (
+        select(func.count(EventModel.id))
+        .where(EventModel.session_id == SessionModel.id)
+        .scalar_subquery()
+    )
+    query = select(SessionModel, counts).order_by(SessionModel.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(SessionModel.id < before_id)
+    rows = (await session.execute(query)).all()
+    return [SessionInfo.from_row(row, count) for row, count in rows]
+
+
+async def context_at_time(session: AsyncSession, timestamp: datetime) -> dict[str, Any]:
+    """What the agent was doing at `timestamp`: its last event, recent calls and errors."""
+    last = await session.scalar(
+        select(EventModel)
+        .where(EventModel.timestamp <= timestamp)
+        .order_by(EventModel.timestamp.desc(), EventModel.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        return {"error": f"no events at or before {timestamp.isoformat()}"}
+    scope = events_query(session_id=last.session_id, until=timestamp)
+    calls = await session.scalars(
+        scope.where(EventModel.type == EventType.TOOL_CALL)
+        .order_by(EventModel.id.desc())
+        .limit(5)
+    )
+    recent_calls = [to_event(row).to_dict() for row in calls][::-1]
+    errors = await session.scalars(
+        scope.where(EventModel.type.in_([EventType.ERROR, EventType.TOOL_ERROR]))
+        .order_by(EventModel.id.desc())
+        .limit(5)
+    )
+    recent_errors = [to_event(row).to_dict() for row in errors][::-1]
+    feature = EventModel.payload["feature_index"].as_integer()
+    latest_per_feature = (
+        select(feature, EventModel.type, func.max(EventModel.id))
+        .where(
+            EventModel.id.in_(
+                scope.with_only_columns(EventModel.id).where(
+                    EventModel.type.in_(
+                        [
+                            EventType.FEATURE_STARTED,
+                            EventType.FEATURE_COMPLETED,
+                            EventType.FEATURE_FAILED,
+                        ]
+                    )
+                )
+            )
+        )
+        .group_by(feature)
+    )
+    in_progress = [
+        index
+        for index, kind, _ in (await session.execute(latest_per_feature)).all()
+        if kind == EventType.FEATURE_STARTED and index is not None
+    ]
+    return {
+        "session_id": last.session_id,
+        "last_event": to_event(last).to_dict(),
+        "recent_tool_calls": recent_calls,
+        "recent_errors": recent_errors,
+        "features_in_progress": sorted(in_progress),
+    }
+
+
+async def events_export_chunks(session: AsyncSession, session_id: int | None = None) -> list[str]:
+    """Events (all, or one session's) as the chunks of a JSON {event_count, events} document."""
+    query = events_query(session_id=session_id)
+    count = await session.scalar(query.with_only_columns(func.count(EventModel.id)))
+    chunks: list[str] = [f'{{"event_count": {count}, "events": [']
+    first = True
+    async for row in await session.stream_scalars(
+        query.order_by(EventModel.id).execution_options(yield_per=EXPORT_CHUNK)
+    ):
+        chunks.append(("\n  " if first else ",\n  ") + json.dumps(to_event(row).to_dict()))
+        first = False
+    chunks.append("\n]}\n")
+    return chunks
