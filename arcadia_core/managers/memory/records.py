@@ -26,16 +26,12 @@ HIGH_CONFIDENCE = 0.7
 KNOWLEDGE_TYPES = ("fix", "pattern", "warning", "best_practice")
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
 @dataclass(frozen=True, slots=True)
 class HotState:
     """The working context of one running session (the hot tier)."""
 
     session_id: int
-    started_at: str | None = None
+    started_at: datetime | None = None
     current_feature: int | None = None
     current_task: str = ""
     recent_actions: tuple[dict[str, Any], ...] = ()
@@ -49,7 +45,7 @@ class HotState:
     def from_row(cls, row: HotMemoryModel) -> HotState:
         return cls(
             session_id=row.session_id,
-            started_at=_iso(row.started_at),
+            started_at=row.started_at,
             current_feature=row.current_feature,
             current_task=row.current_task or "",
             recent_actions=tuple(row.recent_actions or ()),
@@ -118,8 +114,8 @@ class SessionSummary:
     """What one ended session did (the warm tier)."""
 
     session_id: int
-    started_at: str
-    ended_at: str
+    started_at: datetime
+    ended_at: datetime
     duration_seconds: float
     ending_state: str
     features_started: int = 0
@@ -140,8 +136,8 @@ class SessionSummary:
     def from_row(cls, row: WarmMemoryModel) -> SessionSummary:
         return cls(
             session_id=row.session_id,
-            started_at=row.started_at.isoformat(),
-            ended_at=row.ended_at.isoformat(),
+            started_at=row.started_at,
+            ended_at=row.ended_at,
             duration_seconds=float(row.duration_seconds or 0.0),
             ending_state=row.ending_state,
             features_started=row.features_started,
@@ -225,8 +221,8 @@ class ArchivedSession:
     """The lasting record of an old session (cold tier)."""
 
     session_id: int
-    started_at: str
-    ended_at: str
+    started_at: datetime
+    ended_at: datetime
     ending_state: str
     features_completed: int
     features_regressed: int
@@ -237,8 +233,8 @@ class ArchivedSession:
     def from_row(cls, row: ColdMemoryModel) -> ArchivedSession:
         return cls(
             session_id=row.session_id,
-            started_at=row.started_at.isoformat(),
-            ended_at=row.ended_at.isoformat(),
+            started_at=row.started_at,
+            ended_at=row.ended_at,
             ending_state=row.ending_state,
             features_completed=row.features_completed,
             features_regressed=row.features_regressed,
@@ -259,7 +255,7 @@ class KnowledgeEntry:
     source_sessions: list[int] = field(default_factory=list)
     times_verified: int = 1
     confidence: float = 0.5
-    last_used: str | None = None
+    last_used: datetime | None = None
 
     @classmethod
     def from_row(cls, row: ColdMemoryKnowledgeModel) -> KnowledgeEntry:
@@ -272,7 +268,7 @@ class KnowledgeEntry:
             source_sessions=list(row.source_sessions or []),
             times_verified=row.times_verified,
             confidence=float(row.confidence or 0.0),
-            last_used=_iso(row.last_used),
+            last_used=row.last_used,
         )
 
 

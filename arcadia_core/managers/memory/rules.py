@@ -1,4 +1,4 @@
-"""Hot tier queries: the `hot_memory` row of a running session."""
+"""Pure memory rules: hot-row changes, error keys, confidence, search scores, prompt blocks."""
 
 from __future__ import annotations
 
@@ -7,19 +7,16 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from arcadia_core.managers.memory.records import (
     MAX_ACTIVE_ERRORS,
     MAX_PENDING_DECISIONS,
     MAX_RECENT_ACTIONS,
     MAX_RECENT_FILES,
     ActiveError,
+    HotState,
     PendingDecision,
 )
-from arcadia_core.models import HotMemoryModel
+from arcadia_core.models import ColdMemoryKnowledgeModel, HotMemoryModel, WarmMemoryModel
 
 EMPTY_LISTS = (
     "recent_actions",
@@ -29,31 +26,6 @@ EMPTY_LISTS = (
     "pending_decisions",
     "current_hypotheses",
 )
-
-
-async def hot_row(session: AsyncSession, session_id: int, now: datetime) -> HotMemoryModel:
-    """The session's hot row, inserted if missing (race-free: the unique index decides)."""
-    await session.execute(
-        sqlite_insert(HotMemoryModel)
-        .values(
-            session_id=session_id, started_at=now, current_task="", **{k: [] for k in EMPTY_LISTS}
-        )
-        .on_conflict_do_nothing(index_elements=["session_id"])
-    )
-    row = await session.scalar(
-        select(HotMemoryModel)
-        .where(HotMemoryModel.session_id == session_id)
-        .execution_options(populate_existing=True)
-    )
-    assert row is not None
-    return row
-
-
-async def find_hot_row(session: AsyncSession, session_id: int) -> HotMemoryModel | None:
-    """The session's hot row, or None."""
-    return await session.scalar(
-        select(HotMemoryModel).where(HotMemoryModel.session_id == session_id)
-    )
 
 
 def reset(row: HotMemoryModel, now: datetime) -> None:
@@ -146,3 +118,74 @@ def resolve_decision(row: HotMemoryModel, decision_id: str, choice: str) -> Pend
             row.pending_decisions = decisions
             return PendingDecision.from_dict(decision)
     return None
+
+
+def pattern_confidence(success_count: int) -> float:
+    """0.5 plus 0.1 per success, at most 1.0."""
+    return min(1.0, 0.5 + 0.1 * success_count)
+
+
+def search_words(query: str) -> list[str]:
+    """The lowercased words of a search query."""
+    return [word for word in query.lower().split() if word]
+
+
+def relevance_score(
+    text: str, keywords: list[str], query: str, weights: tuple[float, float, float]
+) -> float:
+    """How well `text` and its keywords match `query` (whole query, each word, each keyword)."""
+    whole, per_word, per_keyword = weights
+    lowered = text.lower()
+    words = search_words(query)
+    score = whole if query.lower().strip() and query.lower().strip() in lowered else 0.0
+    score += per_word * sum(1 for word in words if word in lowered)
+    lowered_keywords = {keyword.lower() for keyword in keywords}
+    score += per_keyword * sum(1 for word in words if word in lowered_keywords)
+    return score
+
+
+def hot_context_block(state: HotState | None) -> str:
+    """The working context as a prompt block."""
+    if state is None:
+        return "HOT MEMORY\nNo active context."
+    keywords = ", ".join(state.focus_keywords[:8]) or "-"
+    feature = state.current_feature if state.current_feature is not None else "-"
+    return "\n".join(
+        [
+            "HOT MEMORY",
+            f"Current feature: {feature}",
+            f"Current task: {state.current_task or '-'}",
+            f"Focus: {keywords}",
+            f"Recent actions: {len(state.recent_actions)}  "
+            f"Active errors: {len(state.unresolved_errors)}  "
+            f"Pending decisions: {pending_count(state)}",
+        ]
+    )
+
+
+def warm_context_block(row: WarmMemoryModel | None) -> str:
+    """The last session's summary as a prompt block."""
+    if row is None:
+        return "WARM MEMORY\nNo previous session context."
+    lines = [
+        "WARM MEMORY",
+        f"Last session: #{row.session_id} ({row.ending_state})",
+        f"Features completed: {row.features_completed}  regressed: {row.features_regressed}",
+    ]
+    lines += [f"Warning: {warning}" for warning in (row.warnings_for_next or [])[:3]]
+    lines += [f"Pattern: {pattern}" for pattern in (row.patterns_discovered or [])[:3]]
+    return "\n".join(lines)
+
+
+def cold_context_block(rows: list[ColdMemoryKnowledgeModel]) -> str:
+    """Knowledge entries as a prompt block."""
+    if not rows:
+        return "COLD MEMORY\nNo historical data available."
+    return "\n".join(
+        ["COLD MEMORY"] + [f"[{r.knowledge_id}] {r.knowledge_type}: {r.title}" for r in rows]
+    )
+
+
+def pending_count(state: HotState) -> int:
+    """Decisions of the working context still waiting for a choice."""
+    return sum(1 for decision in state.pending_decisions if not decision.get("resolved"))
