@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from arcadia_core.config import Settings  # noqa: E402
 from arcadia_core.db import Database  # noqa: E402
-from arcadia_core.managers.human_interface import HumanInterface
+from arcadia_core.managers.human_interface import HumanInterface  # noqa: E402
 from arcadia_core.simulator import DemoPolicy, SimulatorOptions, simulate  # noqa: E402
 from arcadia_tui.app import VIEWS, build_app  # noqa: E402
 

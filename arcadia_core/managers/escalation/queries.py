@@ -101,7 +101,10 @@ async def log_escalation(
 
 
 async def escalation_history(
-    session: AsyncSession, limit: int = 50, rule_id: str | None = None, session_id: int | None = None
+    session: AsyncSession,
+    limit: int = 50,
+    rule_id: str | None = None,
+    session_id: int | None = None,
 ) -> list[dict[str, Any]]:
     """The newest logged escalations, newest first."""
     table = EscalationLogModel

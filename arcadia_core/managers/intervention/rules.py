@@ -1,4 +1,4 @@
-"""Pure intervention-learning rules: an error message normalised into a signature's error pattern."""
+"""Pure intervention-learning rules: an error message normalised into an error pattern."""
 
 from __future__ import annotations
 
