@@ -11,8 +11,8 @@ from typing import Any
 
 from arcadia_core.clock import Clock
 from arcadia_core.db import Database
-from arcadia_core.managers.event_queries import Event
 from arcadia_core.managers.injection import InjectionPoint
+from arcadia_core.managers.observability.records import Event
 from arcadia_core.vocabulary import BuiltinRule, InjectionType
 from arcadia_core.watch import (
     EscalationLogged,

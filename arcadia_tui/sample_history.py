@@ -14,12 +14,15 @@ from typing import Any
 
 from arcadia_core.db import Database
 from arcadia_core.events import EventType
-from arcadia_core.managers.autonomy import AutonomyConfig, AutonomyLevel, AutonomyManager
-from arcadia_core.managers.failure_analysis import FailureAnalyzer
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel
+from arcadia_core.managers.failure.manager import FailureAnalyzer
 from arcadia_core.managers.injection import HumanInterface
-from arcadia_core.managers.intervention_learning import InterventionLearner, InterventionType
-from arcadia_core.managers.observability import Observability
-from arcadia_core.managers.risk import RiskClassifier, RiskLevel, RiskPattern
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.intervention.records import InterventionType
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
 from arcadia_core.vocabulary import RespondedBy, answered_by
 from arcadia_tui.sample import SAMPLE_NOW
 

@@ -20,7 +20,7 @@ from arcadia_core.db import Database
 from arcadia_core.db.types import iso_text
 from arcadia_core.display import printable
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.human_interface import HumanInterface, InjectionPoint
+from arcadia_core.managers.injection import HumanInterface, InjectionPoint
 from arcadia_core.vocabulary import RespondedBy, answered_by
 
 SHOW_MAX_CHARS = 4000

@@ -16,8 +16,9 @@ from arcadia_core.cli.common import print_json, project_dir
 from arcadia_core.cli.tables import cell, format_table
 from arcadia_core.config import Settings
 from arcadia_core.db import Database
-from arcadia_core.managers.autonomy import AutonomyLevel, AutonomyManager
-from arcadia_core.managers.autonomy_policy import effective_level
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyLevel
+from arcadia_core.managers.autonomy.rules import effective_level
 from arcadia_core.vocabulary import RespondedBy, answered_by
 
 NO_OVERRIDE = ("default", "none", "-")

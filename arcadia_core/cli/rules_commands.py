@@ -10,7 +10,8 @@ from typing import Any
 from arcadia_core.cli.common import print_json, project_dir
 from arcadia_core.cli.tables import cell, format_table
 from arcadia_core.db import Database
-from arcadia_core.managers.escalation import EscalationEngine, EscalationRule
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.escalation.records import EscalationRule
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

@@ -13,13 +13,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from arcadia_core.errors import Conflict
-from arcadia_core.managers import (
-    ContextSignature,
-    EscalationContext,
-    InjectionResponse,
-    InjectionType,
-    InterventionType,
-)
+from arcadia_core.managers import InjectionResponse, InjectionType
+from arcadia_core.managers.escalation.records import EscalationContext
+from arcadia_core.managers.intervention.records import ContextSignature, InterventionType
 from arcadia_core.simulator.harness import Harness
 from arcadia_core.vocabulary import PointStatus, RespondedBy
 

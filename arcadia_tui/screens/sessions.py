@@ -14,8 +14,8 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Select
 
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.event_queries import SessionInfo
-from arcadia_core.managers.observability import Observability
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.observability.records import SessionInfo
 from arcadia_core.watch import Change, EventLogged, SessionEnded, SessionStarted
 from arcadia_tui.messages import DetailLoaded
 from arcadia_tui.rows import EventRow

@@ -10,9 +10,13 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from arcadia_core.managers import RiskLevel
-from arcadia_core.managers.risk_links import AssessmentLinks, LinkedDecision, LinkedPoint
-from arcadia_core.managers.risk_types import AssessmentRecord
+from arcadia_core.managers.risk.records import (
+    AssessmentLinks,
+    AssessmentRecord,
+    LinkedDecision,
+    LinkedPoint,
+    RiskLevel,
+)
 from arcadia_core.vocabulary import PointStatus
 from arcadia_tui.literal import literal
 from arcadia_tui.widgets.cells import level_label, severity_badge, when
