@@ -28,9 +28,11 @@ from arcadia_core.cli.tables import cell, format_seconds, print_table
 from arcadia_core.clock import utc_now
 from arcadia_core.config import Settings
 from arcadia_core.db import Database
+from arcadia_core.db.types import iso_text
 from arcadia_core.display import printable
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.human_interface import HumanInterface, InjectionPoint
+from arcadia_core.managers.injection import HumanInterface, InjectionPoint
+from arcadia_core.vocabulary import RespondedBy, answered_by
 
 SHOW_MAX_CHARS = 4000
 """Longest message `arcadia show` prints (the rest is counted; `--json` has it whole)."""
@@ -115,7 +117,7 @@ async def human_interface() -> AsyncIterator[HumanInterface]:
 
 
 def who(human: HumanInterface) -> str:
-    return f"cli:{human.user}"
+    return answered_by(RespondedBy.CLI, human.user)
 
 
 def point_json(point: InjectionPoint) -> dict[str, Any]:
@@ -177,7 +179,7 @@ def describe_point(point: InjectionPoint) -> list[str]:
         f"{point.point_id}  {point.point_type}  severity {point.severity}/5  "
         f"{point.status.upper()}",
         f"Session:   {point.session_id}",
-        f"Created:   {point.timestamp} ({age} ago)",
+        f"Created:   {iso_text(point.timestamp)} ({age} ago)",
     ]
     if point.message:
         message = printable(point.message, max_chars=SHOW_MAX_CHARS)
@@ -205,8 +207,8 @@ def describe_point(point: InjectionPoint) -> list[str]:
     if not point.is_pending:
         response = "-" if point.response is None else cell(repr(point.response))
         lines.append(
-            f"Outcome:   {point.status} by {cell(point.responded_by)} at {point.responded_at}: "
-            f"{response}"
+            f"Outcome:   {point.status} by {cell(point.responded_by)} "
+            f"at {iso_text(point.responded_at)}: {response}"
         )
     return lines
 
@@ -253,7 +255,8 @@ async def cancel_point(point_id: str) -> int:
 
 async def expire_points(older_than: timedelta) -> int:
     async with human_interface() as human:
-        expired = await human.expire_async(older_than, by=f"expired:{who(human)}")
+        by = answered_by(RespondedBy.EXPIRED, who(human))
+        expired = await human.expire_async(older_than, by=by)
     if wants_json():
         print_json({"expired": expired})
     elif expired:

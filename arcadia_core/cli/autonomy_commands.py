@@ -26,8 +26,10 @@ from arcadia_core.cli.params import AutonomyLevelType
 from arcadia_core.cli.tables import cell, print_table
 from arcadia_core.config import Settings
 from arcadia_core.db import Database
-from arcadia_core.managers.autonomy import AutonomyLevel, AutonomyManager
-from arcadia_core.managers.autonomy_policy import effective_level
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyLevel
+from arcadia_core.managers.autonomy.rules import effective_level
+from arcadia_core.vocabulary import RespondedBy, answered_by
 
 JSON_HELP = "Print JSON instead of text, for scripts."
 
@@ -102,7 +104,7 @@ async def autonomy_manager() -> AsyncIterator[tuple[AutonomyManager, str]]:
     directory = project_dir()
     settings = Settings.from_env(directory)
     async with await Database.open(directory, create=False) as database:
-        yield AutonomyManager(database), f"cli:{settings.user}"
+        yield AutonomyManager(database), answered_by(RespondedBy.CLI, settings.user)
 
 
 def level_text(level: AutonomyLevel | int | None) -> str:

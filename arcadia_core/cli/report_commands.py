@@ -24,21 +24,21 @@ from arcadia_core.cli.tables import format_table
 from arcadia_core.db import Database
 from arcadia_core.display import json_text, printable
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.event_queries import SessionMetrics
-from arcadia_core.managers.failure_analysis import (
+from arcadia_core.managers.failure.manager import (
     FailureAnalyzer,
-    FailureReport,
-    ReportSummary,
     format_report,
     format_report_markdown,
 )
-from arcadia_core.managers.failure_types import severity_name
-from arcadia_core.managers.metrics import (
+from arcadia_core.managers.failure.records import FailureReport, ReportSummary, severity_name
+from arcadia_core.managers.metrics.manager import (
     MetricsCollector,
     format_dashboard,
     format_metrics_markdown,
 )
-from arcadia_core.managers.risk import AssessmentFilter, AssessmentRecord, RiskClassifier
+from arcadia_core.managers.observability.records import SessionMetrics
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.queries import AssessmentFilter
+from arcadia_core.managers.risk.records import AssessmentRecord
 from arcadia_core.output import check_output_path, write_atomic
 
 FORMATS = ("text", "json", "csv", "md")

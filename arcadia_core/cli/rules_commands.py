@@ -18,7 +18,8 @@ from arcadia_core.cli.common import (
 from arcadia_core.cli.lazy import ChoiceGroup
 from arcadia_core.cli.tables import cell, print_table
 from arcadia_core.db import Database
-from arcadia_core.managers.escalation import EscalationEngine, EscalationRule
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.escalation.records import EscalationRule
 
 JSON_HELP = "Print JSON instead of text, for scripts."
 

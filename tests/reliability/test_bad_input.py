@@ -16,8 +16,10 @@ import pytest
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers import AutonomyManager, HumanInterface, InjectionType, RiskClassifier
-from arcadia_core.managers.risk import RiskLevel, RiskPattern
+from arcadia_core.managers import HumanInterface, InjectionType
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
 from tests.cli_helpers import arcadia
 from tests.cli_inprocess import CliResult, run_main
 from tests.reliability.helpers import report
