@@ -41,6 +41,12 @@ def safe_str(value: object) -> str:
         return f"<{type(value).__name__} that cannot be shown>"
 
 
+def clip(value: object, limit: int, mark: str = "") -> str:
+    """`value` as text of at most `limit` characters, followed by `mark` when it was cut."""
+    text = safe_str(value)
+    return text if len(text) <= limit else text[:limit] + mark
+
+
 def printable(value: object, *, max_chars: int | None = None, one_line: bool = False) -> str:
     """`value` as text whose control characters and escape sequences are shown, never obeyed.
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual.message_pump import MessagePump
 
 from arcadia_core.errors import ArcadiaError
+from arcadia_core.vocabulary import PointStatus
 from arcadia_core.watch import (
     Change,
     ChangeFeed,
@@ -85,7 +86,7 @@ class ChangeHub:
     def _track(self, changes: Collection[Change]) -> None:
         for change in changes:
             if isinstance(change, InjectionCreated):
-                if change.status == "pending":
+                if change.status == PointStatus.PENDING:
                     self._pending[change.point_id] = change
             elif isinstance(change, InjectionResolved):
                 self._pending.pop(change.point_id, None)

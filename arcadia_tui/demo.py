@@ -8,7 +8,6 @@ deleted unless `--keep DIR` was given. The agent also stops by itself if this pr
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import json
@@ -20,10 +19,9 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from arcadia_core.cli.common import fail
-from arcadia_core.cli.simulate_commands import positive_speed
 from arcadia_core.clock import utc_now
 from arcadia_core.config import Settings
 from arcadia_core.db import Database, database_path
@@ -42,39 +40,13 @@ class DemoRefused(ArcadiaError):
     """The directory given to `--keep` cannot hold the demo."""
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="watch and answer a simulated agent at work (a temporary project and the TUI)",
-        description=(
-            "Create a temporary project, start a simulated agent on it and open the TUI. "
-            "Answer the agent's questions with the keyboard; quitting stops the agent and "
-            "deletes the project unless --keep is given."
-        ),
-        parents=[common],
-    )
-    parser.add_argument(
-        "--keep",
-        metavar="DIR",
-        type=Path,
-        default=None,
-        help="use DIR for the project and keep it afterwards (a new directory or an earlier demo)",
-    )
-    parser.add_argument("--seed", type=int, default=0, help="seed for the agent's choices")
-    parser.add_argument(
-        "--speed", type=positive_speed, default=1.0, help="run the agent this many times faster"
-    )
-    parser.set_defaults(handler=None, run=run_demo)
-
-
-def run_demo(args: argparse.Namespace) -> int:
+def run_demo(keep: Path | None = None, *, seed: int = 0, speed: float = 1.0) -> int:
     """Prepare the project, start the agent, run the TUI, then clean up."""
-    keep: Path | None = args.keep
     try:
-        directory = asyncio.run(prepare_project(keep, seed=args.seed, speed=args.speed))
+        directory = asyncio.run(prepare_project(keep, seed=seed, speed=speed))
     except ArcadiaError as error:
         return fail(error.message)
-    simulator = start_simulator(directory, seed=args.seed, speed=args.speed)
+    simulator = start_simulator(directory, seed=seed, speed=speed)
     try:
         code = asyncio.run(run_app(directory))
     finally:

@@ -9,7 +9,7 @@ from textual.message import Message
 
 from arcadia_core.errors import ArcadiaError, Conflict
 from arcadia_core.watch import Change
-from arcadia_tui.polling import EscalationRow, SessionInfo
+from arcadia_tui.rows import EscalationRow, SessionStatus
 
 
 @dataclass
@@ -30,7 +30,7 @@ class EscalationsLoaded(Message):
 class SessionLoaded(Message):
     """The agent session the status bar shows."""
 
-    session: SessionInfo | None
+    session: SessionStatus | None
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SessionLoaded)

@@ -8,7 +8,7 @@ from typing import Any
 
 from arcadia_core.clock import fixed_clock
 from arcadia_core.db import Database
-from arcadia_core.managers.human_interface import HumanInterface
+from arcadia_core.managers.injection import HumanInterface
 from arcadia_core.models import EscalationLogModel, SessionModel
 
 SAMPLE_NOW = datetime(2026, 3, 2, 14, 30, 0, tzinfo=UTC)

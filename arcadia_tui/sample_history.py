@@ -14,16 +14,22 @@ from typing import Any
 
 from arcadia_core.db import Database
 from arcadia_core.events import EventType
-from arcadia_core.managers.autonomy import AutonomyConfig, AutonomyLevel, AutonomyManager
-from arcadia_core.managers.failure_analysis import FailureAnalyzer
-from arcadia_core.managers.human_interface import HumanInterface
-from arcadia_core.managers.intervention_learning import InterventionLearner, InterventionType
-from arcadia_core.managers.observability import Observability
-from arcadia_core.managers.risk import RiskClassifier, RiskLevel, RiskPattern
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel
+from arcadia_core.managers.failure.manager import FailureAnalyzer
+from arcadia_core.managers.injection import HumanInterface
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.intervention.records import InterventionType
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
+from arcadia_core.vocabulary import RespondedBy, answered_by
 from arcadia_tui.sample import SAMPLE_NOW
 
-SUPERVISOR = "tui:alice"
+SUPERVISOR = answered_by(RespondedBy.TUI, "alice")
 """Who answers the questions and tunes the level in the sample."""
+BOB = answered_by(RespondedBy.CLI, "bob")
+"""Who sets the level from the command line in the sample."""
 
 PIPE_TO_SHELL = RiskPattern(
     "pipe_to_shell",
@@ -238,8 +244,8 @@ async def write_history(db: Database, now: datetime = SAMPLE_NOW) -> None:
     await agent.autonomy.init_async()
     for pattern in (SHELL_READ_ONLY, PIPE_TO_SHELL):
         await agent.risk.add_pattern_async(pattern)
-    await agent.autonomy.configure_async(by="cli:bob", max_level=5)
-    await agent.autonomy.set_level_async(4, "trusted after last week's runs", by="cli:bob")
+    await agent.autonomy.configure_async(by=BOB, max_level=5)
+    await agent.autonomy.set_level_async(4, "trusted after last week's runs", by=BOB)
     analyzer = FailureAnalyzer(db, clock=clock)
 
     await agent.start(4, now - timedelta(hours=26))
@@ -270,7 +276,7 @@ async def write_history(db: Database, now: datetime = SAMPLE_NOW) -> None:
 
     clock.jump(now - timedelta(minutes=36))
     await agent.autonomy.set_tool_level_async("WebFetch", 2, by=SUPERVISOR, reason="docs only")
-    await agent.autonomy.set_tool_level_async("feature_skip", 5, by="cli:bob", reason="never")
+    await agent.autonomy.set_tool_level_async("feature_skip", 5, by=BOB, reason="never")
     await agent.autonomy.configure_async(by=SUPERVISOR, confidence_threshold=0.6)
 
     await agent.start(7, now - timedelta(minutes=25))

@@ -31,8 +31,13 @@ async def until(pilot: Pilot[Any], predicate: Callable[[], object], what: str = 
 
 async def view_loaded(key: str, pilot: Pilot[Any]) -> ViewScreen:
     """Open the view on `key` and wait until its first load is on screen."""
+    before = pilot.app.screen
     await pilot.press(key)
-    await until(pilot, lambda: isinstance(pilot.app.screen, ViewScreen), f"the view on {key}")
+    await until(
+        pilot,
+        lambda: pilot.app.screen is not before and isinstance(pilot.app.screen, ViewScreen),
+        f"the view on {key}",
+    )
     screen = pilot.app.screen
     assert isinstance(screen, ViewScreen)
     await asyncio.wait_for(screen.loaded.wait(), timeout=WAIT_SECONDS)

@@ -63,12 +63,12 @@ async def db_queries(project_dirs: list[str], reps: int) -> None:
 async def _db_queries(project_dir: Path, reps: int) -> None:
     from arcadia_core.db import Database
     from arcadia_core.managers.human_interface import HumanInterface
-    from arcadia_core.managers.risk import RiskClassifier
+    from arcadia_core.managers.risk.manager import RiskClassifier
 
     db = await Database.open(project_dir, create=False)
     try:
         try:
-            from arcadia_core.managers.escalation import EscalationEngine
+            from arcadia_core.managers.escalation.manager import EscalationEngine
         except ImportError:
             escalations = _direct_escalation_history(db)
             via = "direct query (EscalationEngine not available)"

@@ -43,11 +43,11 @@ TARGET_MIB = 200
 async def paint(project_dir: str, pending: int, timeout: float) -> None:
     """Start the app headless, wait for the Live view's data to be painted, report timings."""
     entered = time.time()
-    from arcadia_tui.app import build_app
     from textual.widgets import DataTable
 
     from arcadia_core.config import Settings
     from arcadia_core.db import Database
+    from arcadia_tui.app import build_app
 
     imported = time.time()
     settings = Settings.from_env(Path(project_dir))

@@ -30,14 +30,14 @@ WARMUP = 20
 async def _manager_call(kind: str, db: Any) -> Any:
     """A coroutine function making one logging call of `kind` (raises Skipped if unavailable)."""
     if kind == "assessments":
-        from arcadia_core.managers.risk import RiskClassifier
+        from arcadia_core.managers.risk.manager import RiskClassifier
 
         classifier = RiskClassifier(db, session_id=1)
         inputs = [{"command": c} for c in ("npm test", "rm -rf build", "git push --force")]
         return lambda i: classifier.assess_async("Bash", inputs[i % len(inputs)])
     if kind == "decisions":
         try:
-            from arcadia_core.managers.autonomy import AutonomyManager
+            from arcadia_core.managers.autonomy.manager import AutonomyManager
         except ImportError as error:
             raise Skipped(f"AutonomyManager not available: {error}") from None
         manager = AutonomyManager(db, session_id=1)
@@ -45,7 +45,7 @@ async def _manager_call(kind: str, db: Any) -> Any:
         tools = ("Read", "Edit", "Bash")
         return lambda i: manager.check_action_async(tools[i % 3], {"file_path": "src/app.py"}, 0.8)
     try:
-        from arcadia_core.managers.escalation import EscalationEngine
+        from arcadia_core.managers.escalation.manager import EscalationEngine
     except ImportError as error:
         raise Skipped(f"EscalationEngine not available: {error}") from None
     engine = EscalationEngine(db, session_id=1)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from arcadia_core.db import Database
 from arcadia_core.errors import Conflict
-from arcadia_core.managers.autonomy import AutonomyManager
+from arcadia_core.managers.autonomy.manager import AutonomyManager
 from arcadia_core.managers.human_interface import HumanInterface, InjectionType
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

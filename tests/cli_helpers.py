@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 
-def arcadia(*args: str | Path, input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def arcadia(
+    *args: str | Path, input: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run `arcadia ARGS...` (via `python -m arcadia_tui.cli`) and capture its output."""
     env = {**os.environ, "ARCADIA_USER": "tester", "NO_COLOR": "1"}
     return subprocess.run(

@@ -1,15 +1,14 @@
-"""Run an `arcadia` subcommand inside the test's event loop (fast; the real CLI's parser)."""
+"""Run an `arcadia` command in the test's process through `click.testing.CliRunner` (fast)."""
 
 from __future__ import annotations
 
-import contextlib
-import io
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from arcadia_core.cli.common import fail
-from arcadia_core.cli.main import build_parser
-from arcadia_core.errors import ArcadiaError
+from click.testing import CliRunner, Result
+
+from arcadia_tui.cli import command_line
 
 
 @dataclass(frozen=True)
@@ -21,15 +20,23 @@ class CliResult:
     stderr: str
 
 
+def invoke(*args: str | Path, input: str | None = None) -> Result:
+    """`arcadia ARGS...` through Click's runner; an unexpected exception is re-raised."""
+    result = CliRunner().invoke(
+        command_line(), [str(arg) for arg in args], input=input, catch_exceptions=True
+    )
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def run_main(*args: str | Path) -> CliResult:
+    """The whole `arcadia` command line (TUI and demo included), run to its end."""
+    result = invoke(*args)
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
 async def run_cli(*args: str | Path) -> CliResult:
-    """Parse `args` with the `arcadia` parser and await the handler, as `run_command` does."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            parsed = build_parser().parse_args([str(arg) for arg in args])
-            code = await parsed.handler(parsed)
-        except ArcadiaError as error:
-            code = fail(error.message)
-        except SystemExit as exit_:
-            code = int(exit_.code or 0)
-    return CliResult(code, out.getvalue(), err.getvalue())
+    """`run_main` from a test's event loop: the command runs its own loop in a worker thread,
+    while the test's loop (and any agent coroutine in it) keeps running."""
+    return await asyncio.to_thread(run_main, *args)

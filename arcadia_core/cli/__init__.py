@@ -1,7 +1,6 @@
-"""The headless `arcadia` command line (the TUI package adds `tui` and `demo`)."""
+"""The `arcadia` command line, on Click (the TUI package adds `tui` and `demo`).
 
-from __future__ import annotations
-
-from arcadia_core.cli.main import build_parser, main, run_command
-
-__all__ = ["build_parser", "main", "run_command"]
+Nothing is imported here: `arcadia --version` and the per-tool-call commands must start
+without SQLAlchemy, and each command module is loaded only when its command runs
+(`arcadia_core.cli.registry.CORE_COMMANDS`). The entry point is `arcadia_core.cli.main.main`.
+"""

@@ -7,67 +7,104 @@ next permission check.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from arcadia_core.cli.common import print_json, project_dir
-from arcadia_core.cli.tables import cell, format_table
+import click
+
+from arcadia_core.cli.common import (
+    json_option,
+    print_json,
+    project_dir,
+    project_dir_option,
+    run,
+    wants_json,
+)
+from arcadia_core.cli.lazy import ChoiceGroup
+from arcadia_core.cli.params import AutonomyLevelType
+from arcadia_core.cli.tables import cell, print_table
 from arcadia_core.config import Settings
 from arcadia_core.db import Database
-from arcadia_core.managers.autonomy import AutonomyLevel, AutonomyManager
-from arcadia_core.managers.autonomy_policy import effective_level
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyLevel
+from arcadia_core.managers.autonomy.rules import effective_level
+from arcadia_core.vocabulary import RespondedBy, answered_by
 
-NO_OVERRIDE = ("default", "none", "-")
+JSON_HELP = "Print JSON instead of text, for scripts."
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    json_option = argparse.ArgumentParser(add_help=False)
-    json_option.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
-    )
-    parents = [common, json_option]
-    autonomy = subparsers.add_parser(
-        "autonomy",
-        help="show or change how much the agent may do on its own",
-        description="Show or change the autonomy level (1 OBSERVE .. 5 FULL_AUTO).",
-        parents=parents,
-    )
-    autonomy.set_defaults(handler=show_autonomy, json=False)
-    actions = autonomy.add_subparsers(dest="autonomy_command", metavar="ACTION")
+@click.group(
+    cls=ChoiceGroup, invoke_without_command=True, short_help="Show or change the autonomy level."
+)
+@json_option(JSON_HELP)
+@project_dir_option
+@click.pass_context
+def autonomy(ctx: click.Context) -> int:
+    """Show or change how much the agent may do on its own: the autonomy level (1 OBSERVE,
+    2 PLAN, 3 EXECUTE_SAFE, 4 EXECUTE_REVIEW, 5 FULL_AUTO). Without an action, `show`.
 
-    show = actions.add_parser("show", help="levels, bounds, streaks, overrides", parents=parents)
-    show.set_defaults(handler=show_autonomy)
+    Levels are given by number or name (2, plan, EXECUTE_SAFE, execute-review). Changes are
+    recorded in the level-change history as `cli:<user>`; a running agent applies them at its
+    next permission check."""
+    if ctx.invoked_subcommand is None:
+        return run(show_autonomy())
+    return 0
 
-    set_level = actions.add_parser("set", help="set the configured level", parents=parents)
-    set_level.add_argument("level", metavar="LEVEL", help="1-5 or a level name")
-    set_level.add_argument("--reason", default="set from the command line", help="why")
-    set_level.set_defaults(handler=set_autonomy_level)
 
-    tool = actions.add_parser(
-        "tool", help="set the level one tool requires (`default` removes it)", parents=parents
-    )
-    tool.add_argument("tool", metavar="NAME")
-    tool.add_argument("level", metavar="LEVEL", help="1-5, a level name, or `default`")
-    tool.set_defaults(handler=set_tool_level)
+@autonomy.command(short_help="Levels, bounds, streaks, overrides.")
+@json_option(JSON_HELP)
+@project_dir_option
+def show() -> int:
+    """Show the configured and effective levels, the bounds of automatic changes, thresholds,
+    performance and streak, per-tool overrides and the recent level changes."""
+    return run(show_autonomy())
 
-    bounds = actions.add_parser(
-        "bounds", help="set the lowest and highest level automatic changes may reach",
-        parents=parents,
-    )
-    bounds.add_argument("min_level", metavar="MIN")
-    bounds.add_argument("max_level", metavar="MAX")
-    bounds.set_defaults(handler=set_bounds)
+
+@autonomy.command(name="set", short_help="Set the configured level.")
+@click.argument("level", metavar="LEVEL", type=AutonomyLevelType())
+@click.option(
+    "--reason",
+    default="set from the command line",
+    show_default=True,
+    help="Why the level changes, kept in the level-change history.",
+)
+@json_option(JSON_HELP)
+@project_dir_option
+def set_level(level: AutonomyLevel, reason: str) -> int:
+    """Set the configured autonomy LEVEL (1-5 or a level name) within the bounds."""
+    return run(set_autonomy_level(level, reason))
+
+
+@autonomy.command(short_help="Set the level one tool requires (`default` removes it).")
+@click.argument("tool", metavar="NAME")
+@click.argument("level", metavar="LEVEL", type=AutonomyLevelType(allow_default=True))
+@json_option(JSON_HELP)
+@project_dir_option
+def tool(tool: str, level: AutonomyLevel | None) -> int:
+    """Set the LEVEL (1-5 or a level name) the tool NAME requires; `default` removes the
+    override, so the tool requires its category's level again."""
+    return run(set_tool_level(tool, level))
+
+
+@autonomy.command(short_help="Set the lowest and highest level automatic changes may reach.")
+@click.argument("min_level", metavar="MIN", type=AutonomyLevelType())
+@click.argument("max_level", metavar="MAX", type=AutonomyLevelType())
+@json_option(JSON_HELP)
+@project_dir_option
+def bounds(min_level: AutonomyLevel, max_level: AutonomyLevel) -> int:
+    """Set the lowest (MIN) and highest (MAX) level that automatic promotions and demotions
+    may reach (levels by number or name)."""
+    return run(set_bounds(min_level, max_level))
 
 
 @asynccontextmanager
-async def autonomy_manager(args: argparse.Namespace) -> AsyncIterator[tuple[AutonomyManager, str]]:
+async def autonomy_manager() -> AsyncIterator[tuple[AutonomyManager, str]]:
     """The project's AutonomyManager and who is acting (`cli:<user>`)."""
-    directory = project_dir(args)
+    directory = project_dir()
     settings = Settings.from_env(directory)
     async with await Database.open(directory, create=False) as database:
-        yield AutonomyManager(database), f"cli:{settings.user}"
+        yield AutonomyManager(database), answered_by(RespondedBy.CLI, settings.user)
 
 
 def level_text(level: AutonomyLevel | int | None) -> str:
@@ -77,11 +114,11 @@ def level_text(level: AutonomyLevel | int | None) -> str:
     return f"{level.name} ({int(level)})"
 
 
-async def show_autonomy(args: argparse.Namespace) -> int:
-    async with autonomy_manager(args) as (manager, _):
+async def show_autonomy() -> int:
+    async with autonomy_manager() as (manager, _):
         config = await manager.get_config_async()
         metrics = await manager.get_metrics_async()
-    if args.json:
+    if wants_json():
         print_json(
             {
                 "configured_level": int(config.level),
@@ -120,7 +157,7 @@ async def show_autonomy(args: argparse.Namespace) -> int:
     if config.action_levels:
         print("\nTool overrides:")
         rows = [[tool, level_text(level)] for tool, level in sorted(config.action_levels.items())]
-        print(format_table(["TOOL", "REQUIRED LEVEL"], rows))
+        print_table(["TOOL", "REQUIRED LEVEL"], rows)
     if metrics.level_changes:
         print("\nRecent level changes:")
         rows = [
@@ -134,7 +171,7 @@ async def show_autonomy(args: argparse.Namespace) -> int:
             ]
             for change in metrics.level_changes[-10:]
         ]
-        print(format_table(["WHEN", "FOR", "FROM", "TO", "BY", "REASON"], rows))
+        print_table(["WHEN", "FOR", "FROM", "TO", "BY", "REASON"], rows)
     return 0
 
 
@@ -145,11 +182,11 @@ def _change_level(value: Any) -> str:
         return str(value)
 
 
-async def set_autonomy_level(args: argparse.Namespace) -> int:
-    async with autonomy_manager(args) as (manager, by):
+async def set_autonomy_level(target: AutonomyLevel, reason: str) -> int:
+    async with autonomy_manager() as (manager, by):
         before = (await manager.get_config_async()).level
-        level = await manager.set_level_async(args.level, args.reason, by=by)
-    if args.json:
+        level = await manager.set_level_async(target, reason, by=by)
+    if wants_json():
         print_json({"level": int(level), "level_name": level.name, "previous": int(before)})
     elif level == before:
         print(f"Autonomy level is already {level_text(level)}.")
@@ -158,25 +195,22 @@ async def set_autonomy_level(args: argparse.Namespace) -> int:
     return 0
 
 
-async def set_tool_level(args: argparse.Namespace) -> int:
-    target = None if args.level.strip().lower() in NO_OVERRIDE else args.level
-    async with autonomy_manager(args) as (manager, by):
-        level = await manager.set_tool_level_async(args.tool, target, by=by)
-    if args.json:
-        print_json({"tool": args.tool, "level": None if level is None else int(level)})
+async def set_tool_level(tool: str, target: AutonomyLevel | None) -> int:
+    async with autonomy_manager() as (manager, by):
+        level = await manager.set_tool_level_async(tool, target, by=by)
+    if wants_json():
+        print_json({"tool": tool, "level": None if level is None else int(level)})
     elif level is None:
-        print(f"{cell(args.tool)} now requires its category's level (override removed) by {by}.")
+        print(f"{cell(tool)} now requires its category's level (override removed) by {by}.")
     else:
-        print(f"{cell(args.tool)} now requires {level_text(level)} (set by {by}).")
+        print(f"{cell(tool)} now requires {level_text(level)} (set by {by}).")
     return 0
 
 
-async def set_bounds(args: argparse.Namespace) -> int:
-    async with autonomy_manager(args) as (manager, by):
-        config = await manager.configure_async(
-            by=by, min_level=args.min_level, max_level=args.max_level
-        )
-    if args.json:
+async def set_bounds(min_level: AutonomyLevel, max_level: AutonomyLevel) -> int:
+    async with autonomy_manager() as (manager, by):
+        config = await manager.configure_async(by=by, min_level=min_level, max_level=max_level)
+    if wants_json():
         print_json(config.to_dict())
     else:
         print(

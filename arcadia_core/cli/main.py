@@ -1,93 +1,49 @@
-"""Argument parsing and error handling shared by every `arcadia` subcommand."""
+"""`main()`: the `arcadia` entry point, with a fast path for the commands run per tool call.
+
+Commands in `FAST_COMMANDS` run before Click (or anything else of the command line) is
+imported: an agent's hook runs once per tool call, so it must start in a few milliseconds and
+must never load Textual or Rich. Every other command goes through the Click group of
+`arcadia_core.cli.app`, which imports a command's module only when that command runs.
+"""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import os
+import importlib
 import sys
-from collections.abc import Callable, Coroutine, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from arcadia_core import __version__
-from arcadia_core.cli import (
-    answer_commands,
-    autonomy_commands,
-    db_commands,
-    legacy_commands,
-    report_commands,
-    rules_commands,
-    simulate_commands,
-    watch_commands,
-)
-from arcadia_core.cli.common import fail
-from arcadia_core.errors import ArcadiaError
+if TYPE_CHECKING:
+    from arcadia_core.cli.registry import LazyCommand
 
-# Each module adds its subcommands with `register(subparsers, common)`; its handlers are
-# `async def handler(args) -> int` stored as the `handler` default.
-COMMAND_MODULES: list[Any] = [db_commands, watch_commands]
-COMMAND_MODULES += [answer_commands, autonomy_commands, rules_commands, legacy_commands]
-COMMAND_MODULES += [report_commands]
-COMMAND_MODULES += [simulate_commands]
+FastCommand = Callable[[list[str]], int]
+"""Takes the arguments after the command's name; returns the exit code."""
 
-Handler = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+FAST_COMMANDS: dict[str, str] = {}
+"""Command name -> `"module:function"` (a `FastCommand`), dispatched on `argv[0]` alone.
+
+The hook point for `arcadia hook <agent>`: register it here, e.g.
+`{"hook": "arcadia_core.cli.hook:main"}`, and keep that module's imports free of Click, Rich
+and Textual. A fast command parses its own arguments; to be listed by `arcadia --help` and
+shell completion it also gets an entry in `registry.CORE_COMMANDS`.
+"""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one line (plus the usage) with exit code 2."""
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    extra_commands: Mapping[str, LazyCommand] | None = None,
+    default_command: str | None = None,
+) -> int:
+    """Run `arcadia ARGV...` and return its exit code (the core commands plus `extra_commands`;
+    `default_command` runs when no command is named)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    fast = FAST_COMMANDS.get(arguments[0]) if arguments else None
+    if fast is not None:
+        module_name, _, function = fast.partition(":")
+        command: FastCommand = getattr(importlib.import_module(module_name), function)
+        return int(command(arguments[1:]))
+    from arcadia_core.cli.app import build_cli
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def common_options() -> argparse.ArgumentParser:
-    """Options every subcommand accepts."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--project-dir",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help="project directory holding .arcadia/project.db (default: current directory)",
-    )
-    return common
-
-
-def build_parser(extra_modules: Sequence[Any] = ()) -> argparse.ArgumentParser:
-    """The `arcadia` parser with the core subcommands and any `extra_modules`."""
-    common = common_options()
-    parser = _Parser(
-        prog="arcadia",
-        description="Supervise an autonomous coding agent through its project database.",
-        parents=[common],
-    )
-    parser.add_argument("--version", action="version", version=f"arcadia {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in [*COMMAND_MODULES, *extra_modules]:
-        module.register(subparsers, common)
-    return parser
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Run the parsed command; core errors become one line on stderr and exit code 1."""
-    handler: Handler = args.handler
-    try:
-        return asyncio.run(handler(args))
-    except ArcadiaError as error:
-        return fail(error.message)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`arcadia pending | head`): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
-
-
-def main(argv: Sequence[str] | None = None, extra_modules: Sequence[Any] = ()) -> int:
-    parser = build_parser(extra_modules)
-    args = parser.parse_args(argv)
-    if getattr(args, "handler", None) is None:
-        parser.print_help(sys.stderr)
-        return 2
-    return run_command(args)
+    group = build_cli(extra_commands, default_command)
+    return group.main(arguments, prog_name="arcadia", standalone_mode=False)

@@ -7,118 +7,169 @@ directory.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import sys
-from collections.abc import Sequence
-from dataclasses import asdict
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
-from arcadia_core.cli.common import project_dir
+import click
+
+from arcadia_core.cli.common import project_dir, project_dir_option, run
+from arcadia_core.cli.lazy import ChoiceGroup
+from arcadia_core.cli.params import RiskLevelType, WholeNumber
 from arcadia_core.cli.tables import format_table
 from arcadia_core.db import Database
 from arcadia_core.display import json_text, printable
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.event_queries import SessionMetrics
-from arcadia_core.managers.failure_analysis import (
+from arcadia_core.managers.failure.manager import (
     FailureAnalyzer,
-    FailureReport,
-    ReportSummary,
     format_report,
     format_report_markdown,
 )
-from arcadia_core.managers.failure_types import severity_name
-from arcadia_core.managers.metrics import (
+from arcadia_core.managers.failure.records import FailureReport, ReportSummary, severity_name
+from arcadia_core.managers.metrics.manager import (
     MetricsCollector,
     format_dashboard,
     format_metrics_markdown,
 )
-from arcadia_core.managers.risk import AssessmentFilter, AssessmentRecord, RiskClassifier, RiskLevel
+from arcadia_core.managers.observability.records import SessionMetrics
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.queries import AssessmentFilter
+from arcadia_core.managers.risk.records import AssessmentRecord
 from arcadia_core.output import check_output_path, write_atomic
 
 FORMATS = ("text", "json", "csv", "md")
 
-
-def _whole_number(text: str, minimum: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = minimum - 1
-    if value < minimum:
-        raise argparse.ArgumentTypeError(f"must be a whole number, {minimum} or more, not {text!r}")
-    return value
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _non_negative(text: str) -> int:
-    return _whole_number(text, 0)
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """What the command line asked of a report."""
+
+    format: str = "text"
+    output: Path | None = None
+    session: int | None = None
+    limit: int = 50
+    analyze: bool = False
+    min_level: int | None = None
+    tool: str | None = None
+    approval: bool = False
+    search: str | None = None
 
 
-def _positive(text: str) -> int:
-    return _whole_number(text, 1)
+def report_options(function: F) -> F:
+    """`--session`, `--format` and `--output`, taken by every report."""
+    function = click.option(
+        "--output",
+        type=click.Path(path_type=Path, readable=False),
+        metavar="FILE",
+        help="Write the report to FILE (atomically) instead of standard output.",
+    )(function)
+    function = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="Output format: text and md for people, json and csv for tools.",
+    )(function)
+    function = click.option(
+        "--session", type=WholeNumber(0), metavar="N", help="Only session N."
+    )(function)
+    return project_dir_option(function)
 
 
-def _level(text: str) -> int:
-    try:
-        return int(RiskLevel[text.upper()]) if not text.isdigit() else int(RiskLevel(int(text)))
-    except (KeyError, ValueError):
-        raise argparse.ArgumentTypeError(
-            "a level 1..5 or MINIMAL/LOW/MODERATE/HIGH/CRITICAL"
-        ) from None
+@click.group(cls=ChoiceGroup, short_help="Failure reports, risk assessments and run metrics.")
+@project_dir_option
+def report() -> None:
+    """Reports over the project database, as text, JSON, CSV or Markdown. Text and Markdown
+    are made terminal-safe (agent text cannot inject escape sequences); --output writes the
+    file atomically (a temporary file, then a rename) and refuses a directory."""
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--session", type=_non_negative, metavar="N", help="only session N")
-    options.add_argument(
-        "--format", choices=FORMATS, default="text", help="output format (default text)"
+@report.command(short_help="Failure reports: the list, or one session's latest report.")
+@click.option(
+    "--analyze",
+    is_flag=True,
+    help="Analyse the session now and store a new report (needs --session).",
+)
+@click.option(
+    "--limit", type=WholeNumber(1), default=50, show_default=True, help="Reports to list."
+)
+@report_options
+def failures(
+    analyze: bool, limit: int, session: int | None, output_format: str, output: Path | None
+) -> int:
+    """Without --session, the failure reports, newest first. With --session N, that session's
+    latest report in full: timeline, errors, likely cause, confidence, patterns, similar past
+    failures and suggested fixes."""
+    options = ReportOptions(output_format, output, session, limit=limit, analyze=analyze)
+    return run(failures_report(options))
+
+
+@report.command(short_help="Risk assessments, newest first.")
+@click.option(
+    "--min-level",
+    type=RiskLevelType(),
+    metavar="LEVEL",
+    help="Only this risk level or above: 1..5 or MINIMAL, LOW, MODERATE, HIGH, CRITICAL.",
+)
+@click.option("--tool", metavar="NAME", help="Only assessments of this tool (Bash, Write, ...).")
+@click.option("--approval", is_flag=True, help="Only the assessments that need approval.")
+@click.option(
+    "--search",
+    metavar="TEXT",
+    help="Only those with TEXT in action, input, concerns or mitigation.",
+)
+@click.option(
+    "--limit", type=WholeNumber(1), default=100, show_default=True, help="Assessments to list."
+)
+@report_options
+def risk(
+    min_level: int | None,
+    tool: str | None,
+    approval: bool,
+    search: str | None,
+    limit: int,
+    session: int | None,
+    output_format: str,
+    output: Path | None,
+) -> int:
+    """Risk assessments, newest first, with a summary by level; filter by level, tool,
+    session, approval and text."""
+    options = ReportOptions(
+        output_format,
+        output,
+        session,
+        limit=limit,
+        min_level=min_level,
+        tool=tool,
+        approval=approval,
+        search=search,
     )
-    options.add_argument(
-        "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
-    )
-    parents = [common, options]
-    report = subparsers.add_parser(
-        "report",
-        help="failure reports, risk assessments and run metrics",
-        description="Reports over the project database, as text, JSON, CSV or Markdown.",
-        parents=[common],
-    )
-    kinds = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
-    failures = kinds.add_parser(
-        "failures",
-        help="failure reports: the list, or one session's latest report",
-        parents=parents,
-    )
-    failures.add_argument(
-        "--analyze", action="store_true", help="analyse the session now (stores a new report)"
-    )
-    failures.add_argument(
-        "--limit", type=_positive, default=50, help="reports to list (default 50)"
-    )
-    failures.set_defaults(handler=failures_report)
-    risk = kinds.add_parser("risk", help="risk assessments, newest first", parents=parents)
-    risk.add_argument("--min-level", type=_level, metavar="LEVEL", help="only this level or above")
-    risk.add_argument("--tool", help="only this tool")
-    risk.add_argument("--approval", action="store_true", help="only those that need approval")
-    risk.add_argument(
-        "--search", metavar="TEXT", help="text in action, input, concerns or mitigation"
-    )
-    risk.add_argument("--limit", type=_positive, default=100, help="assessments (default 100)")
-    risk.set_defaults(handler=risk_report)
-    metrics = kinds.add_parser(
-        "metrics", help="run metrics (CSV: one row per session)", parents=parents
-    )
-    metrics.set_defaults(handler=metrics_report)
+    return run(risk_report(options))
 
 
-def emit(args: argparse.Namespace, content: str) -> int:
+@report.command(short_help="Run metrics (CSV: one row per session).")
+@report_options
+def metrics(session: int | None, output_format: str, output: Path | None) -> int:
+    """Run metrics of the whole project, or of one session with --session (the CSV format has
+    one row per session)."""
+    return run(metrics_report(ReportOptions(output_format, output, session)))
+
+
+def emit(options: ReportOptions, content: str) -> int:
     """Print the report, or write it to `--output`."""
-    if args.format in ("text", "md"):
+    if options.format in ("text", "md"):
         content = printable(content)
     if not content.endswith("\n"):
         content += "\n"
-    if args.output:
-        path = write_atomic(args.output, content)
+    if options.output:
+        path = write_atomic(options.output, content)
         print(f"wrote {path}", file=sys.stderr)
     else:
         sys.stdout.write(content)
@@ -149,10 +200,10 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-async def _open(args: argparse.Namespace) -> Database:
-    if args.output:
-        check_output_path(args.output)  # fail before any work
-    return await Database.open(project_dir(args), create=False)
+async def _open(options: ReportOptions) -> Database:
+    if options.output:
+        check_output_path(options.output)  # fail before any work
+    return await Database.open(project_dir(), create=False)
 
 
 # -- failures ---------------------------------------------------------------------------------
@@ -173,37 +224,36 @@ REPORT_COLUMNS = (
 )
 
 
-async def failures_report(args: argparse.Namespace) -> int:
-    async with await _open(args) as database:
+async def failures_report(options: ReportOptions) -> int:
+    async with await _open(options) as database:
         analyzer = FailureAnalyzer(database)
-        if args.session is None:
-            if args.analyze:
+        if options.session is None:
+            if options.analyze:
                 raise InvalidInput("--analyze needs --session N")
-            return emit(
-                args, _failure_list(args, await analyzer.list_reports_async(limit=args.limit))
-            )
-        if args.analyze:
-            report: FailureReport | None = await analyzer.analyze_session_async(args.session)
+            summaries = await analyzer.list_reports_async(limit=options.limit)
+            return emit(options, _failure_list(options, summaries))
+        if options.analyze:
+            report: FailureReport | None = await analyzer.analyze_session_async(options.session)
         else:
-            report = await analyzer.get_report_async(args.session)
+            report = await analyzer.get_report_async(options.session)
         if report is None:
             raise NotFound(
-                f"no failure report for session {args.session} (add --analyze to create one)"
+                f"no failure report for session {options.session} (add --analyze to create one)"
             )
-    if args.format == "json":
-        return emit(args, _json(report.to_dict()))
-    if args.format == "md":
-        return emit(args, format_report_markdown(report))
-    if args.format == "csv":
+    if options.format == "json":
+        return emit(options, _json(report.to_dict()))
+    if options.format == "md":
+        return emit(options, format_report_markdown(report))
+    if options.format == "csv":
         row = {**report.to_dict(), "suggested_fixes": "; ".join(report.suggested_fixes)}
-        return emit(args, _csv(REPORT_COLUMNS, [row]))
-    return emit(args, format_report(report))
+        return emit(options, _csv(REPORT_COLUMNS, [row]))
+    return emit(options, format_report(report))
 
 
-def _failure_list(args: argparse.Namespace, summaries: list[ReportSummary]) -> str:
-    if args.format == "json":
+def _failure_list(options: ReportOptions, summaries: list[ReportSummary]) -> str:
+    if options.format == "json":
         return _json([summary.to_dict() for summary in summaries])
-    if args.format == "csv":
+    if options.format == "csv":
         return _csv(list(ReportSummary.__dataclass_fields__), [s.to_dict() for s in summaries])
     headers = [
         "report",
@@ -228,7 +278,7 @@ def _failure_list(args: argparse.Namespace, summaries: list[ReportSummary]) -> s
         ]
         for s in summaries
     ]
-    if args.format == "md":
+    if options.format == "md":
         return "# Failure reports\n\n" + (
             _md_table(headers, rows) if rows else "No failure reports."
         )
@@ -240,27 +290,27 @@ def _failure_list(args: argparse.Namespace, summaries: list[ReportSummary]) -> s
 RISK_COLUMNS = list(AssessmentRecord.__dataclass_fields__) + ["risk_level_name"]
 
 
-async def risk_report(args: argparse.Namespace) -> int:
+async def risk_report(options: ReportOptions) -> int:
     filters = AssessmentFilter(
-        session_id=args.session,
-        tool=args.tool,
-        min_level=args.min_level,
-        requires_approval=True if args.approval else None,
-        search=args.search,
+        session_id=options.session,
+        tool=options.tool,
+        min_level=options.min_level,
+        requires_approval=True if options.approval else None,
+        search=options.search,
     )
-    async with await _open(args) as database:
+    async with await _open(options) as database:
         classifier = RiskClassifier(database)
-        records = await classifier.list_assessments_async(filters, limit=args.limit)
+        records = await classifier.list_assessments_async(filters, limit=options.limit)
         total = await classifier.count_assessments_async(filters)
-        stats = await classifier.get_stats_async(session_id=args.session)
-    if args.format == "json":
-        return emit(args, _json({"total": total, "assessments": [r.to_dict() for r in records]}))
-    if args.format == "csv":
+        stats = await classifier.get_stats_async(session_id=options.session)
+    if options.format == "json":
+        return emit(options, _json({"total": total, "assessments": [r.to_dict() for r in records]}))
+    if options.format == "csv":
         csv_rows = [
             {**r.to_dict(), "assessment_id": r.assessment_id, "concerns": "; ".join(r.concerns)}
             for r in records
         ]
-        return emit(args, _csv(RISK_COLUMNS, csv_rows))
+        return emit(options, _csv(RISK_COLUMNS, csv_rows))
     headers = ["id", "time", "session", "level", "tool", "action", "flags", "concerns"]
     rows: list[list[object]] = [
         [
@@ -282,11 +332,11 @@ async def risk_report(args: argparse.Namespace) -> int:
         f"{stats['checkpoints_required']} a checkpoint. "
         f"Showing {len(records)} of {total} matching."
     )
-    if args.format == "md":
+    if options.format == "md":
         table = _md_table(headers, rows) if rows else "No matching assessments."
-        return emit(args, f"# Risk assessments\n\n{summary}\n\n{table}")
+        return emit(options, f"# Risk assessments\n\n{summary}\n\n{table}")
     return emit(
-        args,
+        options,
         summary + "\n\n" + (format_table(headers, rows) if rows else "No matching assessments."),
     )
 
@@ -307,14 +357,14 @@ def _flags(record: AssessmentRecord) -> str:
 # -- metrics ----------------------------------------------------------------------------------
 
 
-async def metrics_report(args: argparse.Namespace) -> int:
-    async with await _open(args) as database:
-        metrics = await MetricsCollector(database).get_comprehensive_metrics_async(args.session)
-    if args.format == "json":
-        return emit(args, _json(asdict(metrics)))
-    if args.format == "csv":
+async def metrics_report(options: ReportOptions) -> int:
+    async with await _open(options) as database:
+        metrics = await MetricsCollector(database).get_comprehensive_metrics_async(options.session)
+    if options.format == "json":
+        return emit(options, _json(asdict(metrics)))
+    if options.format == "csv":
         columns = list(SessionMetrics.__dataclass_fields__)
-        return emit(args, _csv(columns, list(metrics.session_metrics.values())))
-    if args.format == "md":
-        return emit(args, format_metrics_markdown(metrics))
-    return emit(args, format_dashboard(metrics))
+        return emit(options, _csv(columns, list(metrics.session_metrics.values())))
+    if options.format == "md":
+        return emit(options, format_metrics_markdown(metrics))
+    return emit(options, format_dashboard(metrics))

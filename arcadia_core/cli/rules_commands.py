@@ -2,44 +2,61 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from arcadia_core.cli.common import print_json, project_dir
-from arcadia_core.cli.tables import cell, format_table
+import click
+
+from arcadia_core.cli.common import (
+    json_option,
+    print_json,
+    project_dir,
+    project_dir_option,
+    run,
+    wants_json,
+)
+from arcadia_core.cli.lazy import ChoiceGroup
+from arcadia_core.cli.tables import cell, print_table
 from arcadia_core.db import Database
-from arcadia_core.managers.escalation import EscalationEngine, EscalationRule
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.escalation.records import EscalationRule
+
+JSON_HELP = "Print JSON instead of text, for scripts."
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    json_option = argparse.ArgumentParser(add_help=False)
-    json_option.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
-    )
-    parents = [common, json_option]
-    rules = subparsers.add_parser(
-        "rules",
-        help="list and check the escalation rules",
-        description="The escalation rules: the 8 built-ins and the stored custom rules.",
-        parents=parents,
-    )
-    rules.set_defaults(handler=list_rules, json=False)
-    actions = rules.add_subparsers(dest="rules_command", metavar="ACTION")
-    listing = actions.add_parser("list", help="every rule, most severe first", parents=parents)
-    listing.set_defaults(handler=list_rules)
-    check = actions.add_parser(
-        "check",
-        help="report rules that cannot work as written (exit 1 if any error)",
-        parents=parents,
-    )
-    check.set_defaults(handler=check_rules)
+@click.group(cls=ChoiceGroup, invoke_without_command=True, short_help="List and check the rules.")
+@json_option(JSON_HELP)
+@project_dir_option
+@click.pass_context
+def rules(ctx: click.Context) -> int:
+    """The escalation rules in force: the 8 built-ins and the stored custom rules. Without an
+    action, `list`."""
+    if ctx.invoked_subcommand is None:
+        return run(list_rules())
+    return 0
+
+
+@rules.command(name="list", short_help="Every rule, most severe first.")
+@json_option(JSON_HELP)
+@project_dir_option
+def list_command() -> int:
+    """Every rule, most severe first: its condition, what it asks, timeout, default, where it
+    comes from (built-in or custom) and whether it is enabled."""
+    return run(list_rules())
+
+
+@rules.command(short_help="Report rules that cannot work as written (exit 1 if any error).")
+@json_option(JSON_HELP)
+@project_dir_option
+def check() -> int:
+    """Report the rules that cannot work as written, each with its problem. Exits 1 if any
+    problem is an error, 0 when there are only warnings or none."""
+    return run(check_rules())
 
 
 @asynccontextmanager
-async def escalation_engine(args: argparse.Namespace) -> AsyncIterator[EscalationEngine]:
-    async with await Database.open(project_dir(args), create=False) as database:
+async def escalation_engine() -> AsyncIterator[EscalationEngine]:
+    async with await Database.open(project_dir(), create=False) as database:
         yield EscalationEngine(database)
 
 
@@ -68,10 +85,10 @@ def condition_text(rule: EscalationRule) -> str:
     return f"{kind} (unknown)"
 
 
-async def list_rules(args: argparse.Namespace) -> int:
-    async with escalation_engine(args) as engine:
+async def list_rules() -> int:
+    async with escalation_engine() as engine:
         stored = await engine.list_rules_async()
-    if args.json:
+    if wants_json():
         print_json(
             [
                 {**s.rule.to_dict(), "source": s.source, "enabled": s.enabled}
@@ -93,16 +110,16 @@ async def list_rules(args: argparse.Namespace) -> int:
         for s in stored
     ]
     headers = ["RULE", "SEV", "CONDITION", "ASKS", "TIMEOUT", "DEFAULT", "SOURCE", "ENABLED"]
-    print(format_table(headers, rows))
+    print_table(headers, rows)
     return 0
 
 
-async def check_rules(args: argparse.Namespace) -> int:
-    async with escalation_engine(args) as engine:
+async def check_rules() -> int:
+    async with escalation_engine() as engine:
         stored = await engine.list_rules_async()
         problems = await engine.check_rules_async()
     errors = sum(1 for problem in problems if problem.level == "error")
-    if args.json:
+    if wants_json():
         print_json(
             {
                 "rules": len(stored),
@@ -115,7 +132,7 @@ async def check_rules(args: argparse.Namespace) -> int:
         )
     elif problems:
         rows = [[p.rule_id, p.level, cell(p.message, 90)] for p in problems]
-        print(format_table(["RULE", "LEVEL", "PROBLEM"], rows))
+        print_table(["RULE", "LEVEL", "PROBLEM"], rows)
         print(f"\n{errors} error(s), {len(problems) - errors} warning(s) in {len(stored)} rules.")
     else:
         print(f"All {len(stored)} rules can work as written.")

@@ -2,77 +2,72 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import Any
 
-from arcadia_core.cli.common import fail, project_dir
+import click
 
+from arcadia_core.cli.common import fail, project_dir, project_dir_option, run
+from arcadia_core.cli.params import PositiveNumber
 
-def positive_speed(text: str) -> float:
-    """A speed factor: a positive number."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"speed must be a number, not {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"speed must be a positive number, not {text}")
-    return value
+SPEED_HELP = "Run this many times faster: pauses and short timeouts are divided by it."
 
 
-def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
-    parser = subparsers.add_parser(
-        "simulate",
-        help="run a simulated agent on the project (questions, escalations, risky commands)",
-        description=(
-            "Run a simulated coding agent that uses arcadia_core as a real agent would: it works "
-            "through a task, asks questions that block until answered (in the TUI or with "
-            "`arcadia respond`), and reacts to the answers. Stop it with Ctrl+C."
-        ),
-        parents=[common],
+@click.command(short_help="Run a simulated agent on the project.")
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed for the agent's choices."
+)
+@click.option(
+    "--speed",
+    type=PositiveNumber("speed must be a positive number"),
+    default=1.0,
+    show_default=True,
+    help=SPEED_HELP,
+)
+@click.option("--loop", is_flag=True, help="Keep starting new tasks until stopped.")
+@click.option(
+    "--auto-answer",
+    is_flag=True,
+    help="Answer every question automatically after a short delay (for headless runs).",
+)
+@click.option("--parent-pid", type=int, default=None, hidden=True)
+@project_dir_option
+def simulate(seed: int, speed: float, loop: bool, auto_answer: bool, parent_pid: int | None) -> int:
+    """Run a simulated coding agent that uses arcadia_core as a real agent would: it works
+    through a task, asks questions that block until answered (in the TUI or with `arcadia
+    respond`), and reacts to the answers. The project directory is created if needed. Stop it
+    with Ctrl+C."""
+    return run(
+        simulate_command(
+            seed=seed, speed=speed, loop=loop, auto_answer=auto_answer, parent_pid=parent_pid
+        )
     )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="seed for the agent's choices (default 0)"
-    )
-    parser.add_argument(
-        "--speed",
-        type=positive_speed,
-        default=1.0,
-        help="run this many times faster (pauses and short timeouts divided by it; default 1)",
-    )
-    parser.add_argument("--loop", action="store_true", help="keep starting new tasks until stopped")
-    parser.add_argument(
-        "--auto-answer",
-        action="store_true",
-        help="answer every question automatically after a short delay (for headless runs)",
-    )
-    parser.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
-    parser.set_defaults(handler=simulate_command)
 
 
-async def simulate_command(args: argparse.Namespace) -> int:
+async def simulate_command(
+    *, seed: int, speed: float, loop: bool, auto_answer: bool, parent_pid: int | None
+) -> int:
     from arcadia_core.simulator import SimulatorOptions, run_until_stopped
 
-    directory = project_dir(args)
+    directory = project_dir()
     if directory.exists() and not directory.is_dir():
         return fail(f"{directory} is not a directory")
     directory.mkdir(parents=True, exist_ok=True)
     options = SimulatorOptions(
         project_dir=directory,
-        seed=args.seed,
-        speed=args.speed,
-        loop=args.loop,
-        auto_answer=args.auto_answer,
-        parent_pid=args.parent_pid,
+        seed=seed,
+        speed=speed,
+        loop=loop,
+        auto_answer=auto_answer,
+        parent_pid=parent_pid,
     )
 
     def say(line: str) -> None:
         print(f"simulate: {line}", flush=True)
 
     mode = (
-        "answering its own questions" if args.auto_answer else "answer it with `arcadia` or the TUI"
+        "answering its own questions" if auto_answer else "answer it with `arcadia` or the TUI"
     )
-    say(f"agent working in {directory} (seed {args.seed}, speed {args.speed:g}; {mode})")
+    say(f"agent working in {directory} (seed {seed}, speed {speed:g}; {mode})")
     stopped = await run_until_stopped(options, say=say)
     say("done" if stopped is None else f"stopped cleanly ({stopped})")
     sys.stdout.flush()

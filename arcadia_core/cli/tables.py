@@ -1,9 +1,16 @@
-"""Plain aligned tables and short durations for human-readable command output."""
+"""Tables and short durations for human-readable command output.
+
+On a terminal a table is drawn by Rich (bold headers, columns fitted to the width); piped or
+redirected it is plain aligned text that scripts can cut. Either way every cell has been
+through `printable`, and Rich gets `Text` objects with markup and highlighting off, so agent
+text reaches the screen literally. Rich is imported only when a table is drawn on a terminal.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -34,6 +41,24 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
         "  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)).rstrip()
         for line in lines
     )
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Print a table on standard output: Rich on a terminal, `format_table` otherwise."""
+    if not sys.stdout.isatty():
+        print(format_table(headers, rows))
+        return
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell(value)) for value in row))
+    Console(file=sys.stdout, markup=False, highlight=False, emoji=False).print(table)
 
 
 def format_seconds(seconds: float) -> str:

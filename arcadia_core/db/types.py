@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Float
@@ -13,39 +13,30 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-_TIMESTAMP_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
-)
-
 
 def parse_timestamp(value: str | datetime | None) -> datetime | None:
     """Parse a stored timestamp into an aware UTC datetime.
 
     Accepts `YYYY-MM-DD HH:MM:SS` with or without microseconds and with or without a
-    UTC offset (also the ISO `T` separator); a value without an offset is UTC.
+    UTC offset (also the ISO `T` separator, and a date alone); a value without an offset is
+    UTC.
     """
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    text = value.strip()
-    match = _TIMESTAMP_RE.match(text)
-    if match is None:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return datetime.fromisoformat(text).replace(tzinfo=UTC)
-        raise ValueError(f"unrecognised timestamp {value!r}")
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    micro = int((fraction or "0").ljust(6, "0"))
-    tz = UTC
-    if offset and offset != "Z":
-        sign = -1 if offset[0] == "-" else 1
-        digits = offset[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    moment = datetime(
-        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz
-    )
-    return moment.astimezone(UTC)
+    moment = value if isinstance(value, datetime) else _from_text(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _from_text(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"unrecognised timestamp {value!r}") from None
+
+
+def iso_text(moment: datetime | None) -> str | None:
+    """A timestamp as ISO 8601 text (the form of ArcadiaForge's JSON), None for None."""
+    return None if moment is None else moment.isoformat()
 
 
 def format_timestamp(value: datetime) -> str:

@@ -20,10 +20,12 @@ from sqlalchemy import Connection, Table, inspect, select
 
 import arcadia_core.models  # noqa: F401  (registers every table)
 from arcadia_core.db import Database, metadata
+from arcadia_core.db.types import iso_text
 from arcadia_core.legacy.discover import EVENTS_FILE
-from arcadia_core.legacy.parsers import RISK_LEVELS
+from arcadia_core.managers import RiskLevel
+from arcadia_core.vocabulary import PointStatus
 
-_RISK_NAMES = {value: name for name, value in RISK_LEVELS.items()}
+_RISK_NAMES = {level.value: level.name for level in RiskLevel}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 MEMORY_TABLES = (
     "hot_memory",
@@ -35,13 +37,9 @@ MEMORY_TABLES = (
 )
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        key: _iso(value) if isinstance(value, datetime) else value for key, value in row.items()
+        key: iso_text(value) if isinstance(value, datetime) else value for key, value in row.items()
     }
 
 
@@ -165,7 +163,7 @@ class _Export:
         history: list[str] = []
         for row in self.rows("injection_points"):
             record = _plain(_without_id(row))
-            folder = "pending" if row["status"] == "pending" else "completed"
+            folder = "pending" if row["status"] == PointStatus.PENDING else "completed"
             name = _UNSAFE_NAME.sub("_", row["point_id"])
             self.json_file(f".human/{folder}/{name}.json", record, 1)
             entry = {
@@ -173,7 +171,7 @@ class _Export:
                 for key in ("point_id", "timestamp", "point_type", "session_id", "recommendation")
             }
             history.append(_dump({**entry, "completed": False}))
-            if row["status"] != "pending":
+            if row["status"] != PointStatus.PENDING:
                 completion = {
                     key: record[key] for key in ("response", "responded_by", "responded_at")
                 }
@@ -208,8 +206,8 @@ class _Export:
                 writer.writerow(
                     [
                         row["id"],
-                        _iso(row["start_time"]),
-                        _iso(end) or "",
+                        iso_text(row["start_time"]),
+                        iso_text(end) or "",
                         duration,
                         repr(row["total_cost"]),
                         row["status"],

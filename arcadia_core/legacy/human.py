@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 
-from arcadia_core.legacy import parsers as p
+from arcadia_core.legacy import parsers
 from arcadia_core.legacy.fields import Fields, RecordError
 from arcadia_core.legacy.fingerprint import id_key
 from arcadia_core.legacy.jsonio import Fault, iter_jsonl, read_json
 from arcadia_core.models import InjectionPointModel
+from arcadia_core.vocabulary import PointStatus, RespondedBy
 
 if TYPE_CHECKING:
     from arcadia_core.legacy.discover import LegacySource
@@ -40,7 +41,9 @@ def import_point_file(importer: _Importer, source: LegacySource, *, pending_dir:
         importer.report.reject(source.relpath, TABLE, loaded.line, loaded.reason)
         return
     try:
-        row = p.parse_injection_point(loaded[0], point_id=source.path.stem, pending_dir=pending_dir)
+        row = parsers.parse_injection_point(
+            loaded[0], point_id=source.path.stem, pending_dir=pending_dir
+        )
     except RecordError as error:
         importer.report.reject(source.relpath, TABLE, 1, error.message)
         return
@@ -54,7 +57,7 @@ def _apply_answer(importer: _Importer, key: bytes, answer: dict[str, Any]) -> No
             update(InjectionPointModel)
             .where(
                 InjectionPointModel.point_id == answer["point_id"],
-                InjectionPointModel.status == "pending",
+                InjectionPointModel.status == PointStatus.PENDING,
             )
             .values(
                 response=answer["response"],
@@ -73,7 +76,7 @@ def _lookup(importer: _Importer, point_id: str) -> tuple[bytes, str, str, str | 
     hit = importer.seen.get(key)
     if hit is None:
         return None
-    status, response = json.loads(hit[1] or '["pending", null]')
+    status, response = json.loads(hit[1]) if hit[1] else (PointStatus.PENDING, None)
     return key, hit[0], status, response
 
 
@@ -87,7 +90,7 @@ def import_response_file(importer: _Importer, source: LegacySource) -> None:
         return
     mtime = datetime.fromtimestamp(source.path.stat().st_mtime, UTC)
     try:
-        answer = p.parse_injection_response(
+        answer = parsers.parse_injection_response(
             loaded[0], point_id=source.path.stem, fallback_time=mtime
         )
     except RecordError as error:
@@ -104,7 +107,7 @@ def import_response_file(importer: _Importer, source: LegacySource) -> None:
         )
         return
     key, _, status, response = found
-    if status == "pending":
+    if status == PointStatus.PENDING:
         _apply_answer(importer, key, answer)
         counts.imported += 1
     elif response == answer["response"]:
@@ -126,10 +129,10 @@ def _history_point(record: Any) -> dict[str, Any]:
     if completed and not fields.has("responded_by"):
         if not fields.has("response"):
             raise RecordError("history says completed but gives no response or responded_by")
-        point["responded_by"] = "human"
+        point["responded_by"] = RespondedBy.HUMAN
     if completed is False:
-        point["responded_by"] = "pending"
-    return p.parse_injection_point(point, pending_dir=True)
+        point["responded_by"] = RespondedBy.PENDING
+    return parsers.parse_injection_point(point, pending_dir=True)
 
 
 def import_history(importer: _Importer, source: LegacySource) -> None:
@@ -155,7 +158,8 @@ def import_history(importer: _Importer, source: LegacySource) -> None:
             continue
         key, origin, status, _ = found
         from_here = origin.rsplit(":", 1)[0] == source.relpath
-        if from_here and status == "pending" and row["status"] != "pending":
+        pending = PointStatus.PENDING
+        if from_here and status == pending and row["status"] != pending:
             _apply_answer(importer, key, row)
             counts.imported += 1
         else:

@@ -27,8 +27,7 @@ from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database, database_path, metadata
 from arcadia_core.db.schema import check_file
 from arcadia_core.errors import DatabaseError, LegacyImportError
-from arcadia_core.legacy import human
-from arcadia_core.legacy import parsers as p
+from arcadia_core.legacy import human, parsers
 from arcadia_core.legacy.discover import Discovery, LegacySource, discover
 from arcadia_core.legacy.fingerprint import SeenStore, fingerprint, id_key
 from arcadia_core.legacy.progress import Progress
@@ -291,7 +290,7 @@ class _Importer:
         self.ensure_loaded("sessions")
         self.flush("sessions")
         if self.seen.get(id_key("sessions", session_id)) is None:
-            placeholder = p.parse_session({"session_id": session_id, "started_at": start})
+            placeholder = parsers.parse_session({"session_id": session_id, "started_at": start})
             placeholder["status"] = "unknown"
             self.offer("sessions", placeholder, source, line)
 

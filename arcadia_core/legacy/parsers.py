@@ -15,6 +15,15 @@ from datetime import datetime
 from typing import Any
 
 from arcadia_core.legacy.fields import Fields, RecordError, to_int
+from arcadia_core.managers import AutonomyLevel, RiskLevel
+from arcadia_core.managers.failure_analysis import Severity
+from arcadia_core.vocabulary import (
+    STORED_STATUSES,
+    BuiltinRule,
+    PointStatus,
+    RespondedBy,
+    status_of,
+)
 
 __all__ = [
     "BUILTIN_ESCALATION_RULE_IDS",
@@ -36,30 +45,10 @@ __all__ = [
     "parse_session",
 ]
 
-AUTONOMY_LEVELS = {"OBSERVE": 1, "PLAN": 2, "EXECUTE_SAFE": 3, "EXECUTE_REVIEW": 4, "FULL_AUTO": 5}
-RISK_LEVELS = {"MINIMAL": 1, "LOW": 2, "MODERATE": 3, "HIGH": 4, "CRITICAL": 5}
-FAILURE_SEVERITIES = {"LOW": 1, "MEDIUM": 2, "HIGH": 3, "CRITICAL": 4}
-BUILTIN_ESCALATION_RULE_IDS = frozenset(
-    {
-        "low_confidence",
-        "very_low_confidence",
-        "feature_regression",
-        "multiple_failures",
-        "many_failures",
-        "irreversible_action",
-        "source_of_truth_change",
-        "repeated_errors",
-    }
-)
-INJECTION_STATUSES = frozenset({"pending", "responded", "timeout", "cancelled"})
-# How ArcadiaForge's `responded_by` maps to our status when a record has no status field.
-_STATUS_BY_RESPONDER = {
-    "human": "responded",
-    "escalation": "responded",
-    "timeout_default": "timeout",
-    "pause_requested": "cancelled",
-    "cancelled": "cancelled",
-}
+AUTONOMY_LEVELS = {level.name: level.value for level in AutonomyLevel}
+RISK_LEVELS = {level.name: level.value for level in RiskLevel}
+FAILURE_SEVERITIES = {level.name: level.value for level in Severity}
+BUILTIN_ESCALATION_RULE_IDS = frozenset(rule.value for rule in BuiltinRule)
 _POINT_ID = re.compile(r"^INJ-(\d+)-\d+$")
 
 
@@ -277,11 +266,9 @@ def parse_failure_report(record: Any, *, session_hint: int | None = None) -> dic
 
 def injection_status(responded_by: str, response: str | None, *, pending_dir: bool) -> str:
     """The status a legacy point had, from who answered it and where its file lay."""
-    if responded_by == "pending":
-        if pending_dir:
-            return "pending"
+    if responded_by == RespondedBy.PENDING and not pending_dir:
         raise RecordError("a completed point has no outcome (responded_by is 'pending')")
-    return _STATUS_BY_RESPONDER.get(responded_by, "responded")
+    return status_of(responded_by)
 
 
 def parse_injection_point(
@@ -298,14 +285,14 @@ def parse_injection_point(
         raise RecordError("missing required field 'point_id'")
     match = _POINT_ID.match(ident)
     response = fields.opt_text("response")
-    responded_by = fields.text("responded_by", default="pending")
+    responded_by = fields.text("responded_by", default=RespondedBy.PENDING)
     status = fields.opt_text("status")
     if status is None:
         status = injection_status(responded_by, response, pending_dir=pending_dir)
-    elif status not in INJECTION_STATUSES:
+    elif status not in STORED_STATUSES:
         raise RecordError(f"field 'status': unknown status {status!r}")
-    if status == "pending":
-        response, responded_at, responded_by = None, None, "pending"
+    if status == PointStatus.PENDING:
+        response, responded_at, responded_by = None, None, RespondedBy.PENDING
     else:
         responded_at = fields.opt_timestamp("responded_at")
     return {
@@ -341,15 +328,15 @@ def parse_injection_response(
     ident = fields.text("point_id", default=point_id)
     if ident is None:
         raise RecordError("missing required field 'point_id'")
-    responded_by = fields.text("responded_by", default="human")
-    if responded_by == "pending":
-        responded_by = "human"
+    responded_by = fields.text("responded_by", default=RespondedBy.HUMAN)
+    if responded_by == RespondedBy.PENDING:
+        responded_by = RespondedBy.HUMAN
     return {
         "point_id": ident,
         "response": fields.text("response"),
         "responded_by": responded_by,
         "responded_at": fields.timestamp("responded_at", "timestamp", default=fallback_time),
-        "status": _STATUS_BY_RESPONDER.get(responded_by, "responded"),
+        "status": status_of(responded_by),
     }
 
 

@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from arcadia_core.legacy import human
-from arcadia_core.legacy import parsers as p
-from arcadia_core.legacy import parsers_memory as pm
+from arcadia_core.legacy import human, parsers, parsers_memory
 from arcadia_core.legacy.discover import LegacySource
 from arcadia_core.legacy.jsonio import Fault, Item, iter_csv, iter_jsonl, json_items, read_json
 
@@ -64,12 +62,12 @@ KIND_TABLES = {
 _FAILURE_SESSION = re.compile(r"failure_report_(\d+)")
 _SESSION_TIME_COLUMNS = {"started_at", "start_time", "ended_at", "end_time"}
 _MEMORY_PARSERS: dict[str, Callable[..., dict[str, Any]]] = {
-    "hot_memory": pm.parse_hot_memory,
-    "warm_memory": pm.parse_warm_memory,
-    "warm_memory_issues": pm.parse_warm_memory_issue,
-    "warm_memory_patterns": pm.parse_warm_memory_pattern,
-    "cold_memory": pm.parse_cold_memory,
-    "cold_memory_knowledge": pm.parse_cold_memory_knowledge,
+    "hot_memory": parsers_memory.parse_hot_memory,
+    "warm_memory": parsers_memory.parse_warm_memory,
+    "warm_memory_issues": parsers_memory.parse_warm_memory_issue,
+    "warm_memory_patterns": parsers_memory.parse_warm_memory_pattern,
+    "cold_memory": parsers_memory.parse_cold_memory,
+    "cold_memory_knowledge": parsers_memory.parse_cold_memory_knowledge,
 }
 _MEMORY_NEEDS_NOW = {
     "hot_memory",
@@ -83,21 +81,27 @@ def import_source(importer: _Importer, source: LegacySource, table: str) -> None
     """Read one source and hand its records to the importer."""
     kind = source.kind
     if kind in ("autonomy_config", "autonomy_metrics"):
-        parse = p.parse_autonomy_config if kind == "autonomy_config" else p.parse_autonomy_metrics
+        parse = (
+            parsers.parse_autonomy_config
+            if kind == "autonomy_config"
+            else parsers.parse_autonomy_metrics
+        )
         mtime = datetime.fromtimestamp(source.path.stat().st_mtime, UTC)
         _json_records(importer, source, table, lambda r: parse(r, updated_at=mtime), single=True)
     elif kind == "autonomy_decisions":
-        _jsonl(importer, source, table, p.parse_autonomy_decision)
+        _jsonl(importer, source, table, parsers.parse_autonomy_decision)
     elif kind == "escalation_rules":
         _json_records(
-            importer, source, table, lambda r: p.parse_escalation_rule(r, now=importer.now)
+            importer, source, table, lambda r: parsers.parse_escalation_rule(r, now=importer.now)
         )
     elif kind == "escalation_logs":
-        _jsonl(importer, source, table, p.parse_escalation_log)
+        _jsonl(importer, source, table, parsers.parse_escalation_log)
     elif kind == "risk_patterns":
-        _json_records(importer, source, table, lambda r: p.parse_risk_pattern(r, now=importer.now))
+        _json_records(
+            importer, source, table, lambda r: parsers.parse_risk_pattern(r, now=importer.now)
+        )
     elif kind == "risk_assessments":
-        _jsonl(importer, source, table, p.parse_risk_assessment)
+        _jsonl(importer, source, table, parsers.parse_risk_assessment)
     elif kind == "failure_report":
         match = _FAILURE_SESSION.match(source.path.name)
         hint = int(match.group(1)) if match else None
@@ -105,7 +109,7 @@ def import_source(importer: _Importer, source: LegacySource, table: str) -> None
             importer,
             source,
             table,
-            lambda r: p.parse_failure_report(r, session_hint=hint),
+            lambda r: parsers.parse_failure_report(r, session_hint=hint),
             single=True,
         )
     elif kind in ("human_completed", "human_pending"):
@@ -115,17 +119,20 @@ def import_source(importer: _Importer, source: LegacySource, table: str) -> None
     elif kind == "human_history":
         human.import_history(importer, source)
     elif kind == "interventions":
-        _jsonl(importer, source, table, p.parse_intervention)
+        _jsonl(importer, source, table, parsers.parse_intervention)
     elif kind == "intervention_patterns":
         _json_records(
-            importer, source, table, lambda r: p.parse_intervention_pattern(r, now=importer.now)
+            importer,
+            source,
+            table,
+            lambda r: parsers.parse_intervention_pattern(r, now=importer.now),
         )
     elif kind == "metrics_json":
         _metrics_json(importer, source)
     elif kind == "metrics_csv":
         _metrics_csv(importer, source)
     elif kind == "events":
-        _jsonl(importer, source, table, p.parse_event)
+        _jsonl(importer, source, table, parsers.parse_event)
     elif kind == "memory":
         _memory(importer, source, table)
     else:  # pragma: no cover - discover and this method are kept in step
@@ -148,7 +155,7 @@ def _accept(
             continue
         try:
             row = parse(item.record)
-        except p.RecordError as error:
+        except parsers.RecordError as error:
             importer.report.reject(source.relpath, table, item.line, error.message)
             continue
         importer.offer(table, row, source.relpath, item.line)
@@ -212,7 +219,8 @@ def _metrics_json(importer: _Importer, source: LegacySource) -> None:
                 "session_metrics: expected a list or an object keyed by session id",
             )
         else:
-            _accept(importer, source, "sessions", _with_keys(items, "session_id"), p.parse_session)
+            sessions = _with_keys(items, "session_id")
+            _accept(importer, source, "sessions", sessions, parsers.parse_session)
     derived = sorted(k for k, v in document.items() if k != "session_metrics" and v)
     if derived:
         importer.report.notes.append(
@@ -236,7 +244,7 @@ def _metrics_csv(importer: _Importer, source: LegacySource) -> None:
                 "per-tool aggregates are recomputed from events)"
             )
             return
-    _accept(importer, source, "sessions", itertools.chain([first], rows), p.parse_session)
+    _accept(importer, source, "sessions", itertools.chain([first], rows), parsers.parse_session)
 
 
 def _memory(importer: _Importer, source: LegacySource, table: str) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from arcadia_core.db.base import Base, created_now
+from arcadia_core.vocabulary import PointStatus, RespondedBy
 
 
 class InjectionPointModel(Base):
@@ -28,8 +29,8 @@ class InjectionPointModel(Base):
     default_on_timeout: Mapped[str | None] = mapped_column(Text)
     response: Mapped[str | None] = mapped_column(Text)
     responded_at: Mapped[datetime | None]
-    responded_by: Mapped[str] = mapped_column(String(50), default="pending")
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    responded_by: Mapped[str] = mapped_column(String(50), default=RespondedBy.PENDING.value)
+    status: Mapped[str] = mapped_column(String(20), default=PointStatus.PENDING.value, index=True)
     escalation_rule_id: Mapped[str | None] = mapped_column(String(50))
     message: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[int] = mapped_column(default=3)

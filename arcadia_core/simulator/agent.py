@@ -6,7 +6,9 @@ import random
 from typing import Any
 
 from arcadia_core.events import EventType
-from arcadia_core.managers import EscalationContext, InjectionType, RiskLevel
+from arcadia_core.managers import InjectionType
+from arcadia_core.managers.escalation.records import EscalationContext
+from arcadia_core.managers.risk.records import RiskLevel
 from arcadia_core.simulator.asking import Asker, Reply
 from arcadia_core.simulator.harness import Gate, Harness
 

@@ -13,16 +13,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from arcadia_core.errors import Conflict
-from arcadia_core.managers import (
-    ContextSignature,
-    EscalationContext,
-    InjectionResponse,
-    InjectionType,
-    InterventionType,
-)
+from arcadia_core.managers import InjectionResponse, InjectionType
+from arcadia_core.managers.escalation.records import EscalationContext
+from arcadia_core.managers.intervention.records import ContextSignature, InterventionType
 from arcadia_core.simulator.harness import Harness
+from arcadia_core.vocabulary import PointStatus, RespondedBy
 
-AGENT = "agent"
+AGENT = RespondedBy.AGENT
 """Who cancels a point the agent stops waiting on (as `HumanInterface.request_input` does)."""
 
 
@@ -46,7 +43,7 @@ class Reply:
     @property
     def cancelled(self) -> bool:
         """The supervisor cancelled the question: the agent skips the step."""
-        return self.response.status == "cancelled"
+        return self.response.status == PointStatus.CANCELLED
 
     @property
     def by_person(self) -> bool:
@@ -68,15 +65,18 @@ class Reply:
 def intervention_type(reply: Reply) -> InterventionType:
     """How the person stepped in, from the kind of question and the answer."""
     differs = reply.answer != reply.recommendation
-    if reply.rule_id is not None and reply.point_type in ("decision", "review"):
+    if reply.rule_id is not None and reply.point_type in (
+        InjectionType.DECISION,
+        InjectionType.REVIEW,
+    ):
         return InterventionType.ESCALATION_RESPONSE
-    if reply.point_type == "approval":
+    if reply.point_type == InjectionType.APPROVAL:
         return InterventionType.APPROVAL
-    if reply.point_type == "guidance":
+    if reply.point_type == InjectionType.GUIDANCE:
         return InterventionType.GUIDANCE
-    if reply.point_type == "redirect":
+    if reply.point_type == InjectionType.REDIRECT:
         return InterventionType.REDIRECT
-    if reply.point_type == "review":
+    if reply.point_type == InjectionType.REVIEW:
         return InterventionType.CORRECTION if differs else InterventionType.APPROVAL
     return InterventionType.OVERRIDE if differs else InterventionType.APPROVAL
 

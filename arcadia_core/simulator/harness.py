@@ -17,22 +17,16 @@ from typing import Any
 
 from arcadia_core.db import Database
 from arcadia_core.events import EventType
-from arcadia_core.managers import (
-    AutonomyConfig,
-    AutonomyDecision,
-    AutonomyLevel,
-    AutonomyManager,
-    EscalationEngine,
-    FailureAnalyzer,
-    FailureReport,
-    HumanInterface,
-    InterventionLearner,
-    Observability,
-    RiskAssessment,
-    RiskClassifier,
-    RiskLevel,
-    RiskPattern,
-)
+from arcadia_core.managers import HumanInterface
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyDecision, AutonomyLevel
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.failure.manager import FailureAnalyzer
+from arcadia_core.managers.failure.records import FailureReport
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.records import RiskAssessment, RiskLevel, RiskPattern
 from arcadia_core.simulator.pace import Pace
 
 Say = Callable[[str], None]

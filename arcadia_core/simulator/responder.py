@@ -15,8 +15,16 @@ from dataclasses import dataclass
 from arcadia_core.db import Database
 from arcadia_core.errors import Conflict, NotFound
 from arcadia_core.managers import HumanInterface, InjectionPoint
+from arcadia_core.vocabulary import (
+    FREE_TEXT_TYPES,
+    BuiltinRule,
+    InjectionType,
+    PointStatus,
+    RespondedBy,
+    answered_by,
+)
 
-RESPONDER = "api:autoresponder"
+RESPONDER = answered_by(RespondedBy.API, "autoresponder")
 
 
 @dataclass(frozen=True)
@@ -55,8 +63,8 @@ class DemoPolicy:
         if point.default_on_timeout is not None and point.severity < self.ignore_below_severity:
             return None
         options, recommended = point.options, point.recommendation
-        if point.point_type == "approval":
-            if point.escalation_rule_id == "irreversible_action":
+        if point.point_type == InjectionType.APPROVAL:
+            if point.escalation_rule_id == BuiltinRule.IRREVERSIBLE_ACTION:
                 return (
                     "Approve"
                     if roll < 0.4
@@ -65,10 +73,10 @@ class DemoPolicy:
                     else "Request checkpoint first"
                 )
             return "Approve" if roll < 0.85 else "Deny"
-        if point.point_type in ("guidance", "redirect") and (roll < 0.7 or not options):
+        if point.point_type in FREE_TEXT_TYPES and (roll < 0.7 or not options):
             return (
                 self.rng.choice(HINTS)
-                if point.point_type == "guidance"
+                if point.point_type == InjectionType.GUIDANCE
                 else recommended or HINTS[3]
             )
         if "Select alternative" in options and roll < 0.35:
@@ -124,7 +132,7 @@ class AutoResponder:
         try:
             if isinstance(verdict, Cancel):
                 await self.human.cancel_point_async(point.point_id, by=self.by)
-                self.answered.append((point.point_id, "cancelled"))
+                self.answered.append((point.point_id, PointStatus.CANCELLED))
             else:
                 free = verdict not in point.options
                 await self.human.answer_async(point.point_id, verdict, by=self.by, free_text=free)

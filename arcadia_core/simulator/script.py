@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from arcadia_core.events import EventType
-from arcadia_core.managers import EscalationContext, FailureReport, InjectionType
+from arcadia_core.managers import InjectionType
+from arcadia_core.managers.escalation.records import EscalationContext
+from arcadia_core.managers.failure.records import FailureReport
 from arcadia_core.simulator.agent import Agent
 from arcadia_core.simulator.asking import Reply
 from arcadia_core.simulator.harness import SessionState

@@ -38,8 +38,8 @@ from sqlalchemy.pool import StaticPool
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db.engine import Database
 from arcadia_core.errors import DatabaseError
-from arcadia_core.watch import queries as q
-from arcadia_core.watch import rows
+from arcadia_core.vocabulary import PointStatus
+from arcadia_core.watch import queries, rows
 from arcadia_core.watch.records import (
     ALL_KINDS,
     Change,
@@ -60,14 +60,14 @@ T = TypeVar("T")
 
 # Tables only ever appended to, with the record each new row becomes.
 _APPEND_ONLY: tuple[tuple[Table, Callable[[RowData, datetime], Change]], ...] = (
-    (q.ESCALATIONS, rows.escalation_logged),
-    (q.RISKS, rows.risk_assessed),
-    (q.FAILURES, rows.failure_reported),
-    (q.EVENTS, rows.event_logged),
+    (queries.ESCALATIONS, rows.escalation_logged),
+    (queries.RISKS, rows.risk_assessed),
+    (queries.FAILURES, rows.failure_reported),
+    (queries.EVENTS, rows.event_logged),
 )
 _SINGLE_ROW_TABLES: tuple[tuple[Table, Literal["config", "metrics"]], ...] = (
-    (q.AUTONOMY_CONFIG, "config"),
-    (q.AUTONOMY_METRICS, "metrics"),
+    (queries.AUTONOMY_CONFIG, "config"),
+    (queries.AUTONOMY_METRICS, "metrics"),
 )
 
 
@@ -162,7 +162,7 @@ class _Reader:
 
     def _followed(self, table: Table) -> bool:
         return table.name in self.tables and any(
-            table.name in q.TABLE_NAMES_FOR_KIND[kind] for kind in self.kinds
+            table.name in queries.TABLE_NAMES_FOR_KIND[kind] for kind in self.kinds
         )
 
     def _position(self, replay_pending: bool) -> list[Change]:
@@ -177,18 +177,19 @@ class _Reader:
                     "SELECT name FROM sqlite_master WHERE type = 'table'"
                 )
             }
-            for table in q.APPEND_TABLES:
+            for table in queries.APPEND_TABLES:
                 if self._followed(table):
-                    state.cursors[table.name] = self.connection.scalar(q.MAX_ID[table.name]) or 0
-            if self._followed(q.POINTS):
-                for row in self.connection.execute(q.PENDING_POINTS).mappings():
+                    newest = self.connection.scalar(queries.MAX_ID[table.name])
+                    state.cursors[table.name] = newest or 0
+            if self._followed(queries.POINTS):
+                for row in self.connection.execute(queries.PENDING_POINTS).mappings():
                     state.pending[int(row["id"])] = str(row["point_id"])
                     if replay_pending:
                         replayed.append(rows.point_created(row, self.clock(), replayed=True))
-            if self._followed(q.SESSIONS):
-                for row in self.connection.execute(q.OPEN_SESSIONS).mappings():
+            if self._followed(queries.SESSIONS):
+                for row in self.connection.execute(queries.OPEN_SESSIONS).mappings():
                     state.open_sessions.add(int(row["id"]))
-            for table in (q.AUTONOMY_CONFIG, q.AUTONOMY_METRICS):
+            for table in (queries.AUTONOMY_CONFIG, queries.AUTONOMY_METRICS):
                 if self._followed(table):
                     state.autonomy[table.name] = self._single_row(table)
         self.state = state
@@ -237,7 +238,7 @@ class _Reader:
         assert self.connection is not None
         batch: list[RowData] = list(
             self.connection.execute(
-                q.AFTER[table.name],
+                queries.AFTER[table.name],
                 {"cursor": state.cursors[table.name], "limit": self.batch_limit},
             ).mappings()
         )
@@ -265,9 +266,9 @@ class _Reader:
         wants = self.kinds.__contains__
         now = self.clock()
 
-        if self._followed(q.SESSIONS):
+        if self._followed(queries.SESSIONS):
             earlier_open = set(state.open_sessions)
-            for row in self._after(state, q.SESSIONS):
+            for row in self._after(state, queries.SESSIONS):
                 session_id = int(row["id"])
                 started.append(rows.session_started(row, now))
                 if row["end_time"] is None:
@@ -275,7 +276,10 @@ class _Reader:
                 else:
                     ended.append(rows.session_ended(row))
             if earlier_open:
-                found = {int(row["id"]): row for row in self._by_id(q.SESSIONS_BY_ID, earlier_open)}
+                found = {
+                    int(row["id"]): row
+                    for row in self._by_id(queries.SESSIONS_BY_ID, earlier_open)
+                }
                 for session_id in sorted(earlier_open):
                     current = found.get(session_id)
                     if current is None:
@@ -284,9 +288,9 @@ class _Reader:
                         state.open_sessions.discard(session_id)
                         ended.append(rows.session_ended(current))
 
-        if self._followed(q.POINTS):
+        if self._followed(queries.POINTS):
             earlier_pending = dict(state.pending)
-            for row in self._after(state, q.POINTS):
+            for row in self._after(state, queries.POINTS):
                 created.append(rows.point_created(row, now))
                 if rows.is_pending(row):
                     state.pending[int(row["id"])] = str(row["point_id"])
@@ -294,7 +298,8 @@ class _Reader:
                     resolved.append(rows.point_resolved(row))
             if earlier_pending:
                 found = {
-                    int(row["id"]): row for row in self._by_id(q.POINTS_BY_ID, earlier_pending)
+                    int(row["id"]): row
+                    for row in self._by_id(queries.POINTS_BY_ID, earlier_pending)
                 }
                 for row_id, point_id in sorted(earlier_pending.items()):
                     current = found.get(row_id)
@@ -305,7 +310,7 @@ class _Reader:
                                 row_id=row_id,
                                 point_id=point_id,
                                 session_id=0,
-                                status="deleted",
+                                status=PointStatus.DELETED,
                                 response=None,
                                 responded_by="",
                                 responded_at=None,
@@ -334,7 +339,7 @@ class _Reader:
 
     def _single_row(self, table: Table) -> dict[str, Any] | None:
         assert self.connection is not None
-        row = self.connection.execute(q.SINGLE_ROW[table.name]).mappings().first()
+        row = self.connection.execute(queries.SINGLE_ROW[table.name]).mappings().first()
         return None if row is None else {key: rows.decode_json(value) for key, value in row.items()}
 
 

@@ -18,6 +18,7 @@ from arcadia_core.models import (
     RiskAssessmentModel,
     SessionModel,
 )
+from arcadia_core.vocabulary import PointStatus
 from arcadia_core.watch.records import (
     AutonomyChanged,
     EscalationLogged,
@@ -145,7 +146,7 @@ MAX_ID = {
 }
 PENDING_POINTS = (
     select(*_columns(POINTS, _POINT_COLUMNS))
-    .where(POINTS.c.status == "pending")
+    .where(POINTS.c.status == PointStatus.PENDING)
     .order_by(POINTS.c.id)
 )
 POINTS_BY_ID = select(*_columns(POINTS, _RESOLUTION_COLUMNS)).where(

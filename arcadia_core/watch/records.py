@@ -6,9 +6,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from arcadia_core.display import json_text, printable
+from arcadia_core.vocabulary import PointStatus
+
+if TYPE_CHECKING:
+    from arcadia_core.managers.injection import InjectionPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,29 @@ class InjectionCreated:
     escalation_rule_id: str | None
     status: str
     replayed: bool = False
+
+    @property
+    def point(self) -> InjectionPoint:
+        """The point as the core record, which knows its deadline, queue order and rules."""
+        # Imported here: a feed that only prints records needs none of the managers.
+        from arcadia_core.managers.injection import InjectionPoint
+
+        return InjectionPoint(
+            point_id=self.point_id,
+            timestamp=self.timestamp,
+            session_id=self.session_id,
+            point_type=self.point_type,
+            context=dict(self.context),
+            options=list(self.options),
+            recommendation=self.recommendation,
+            timeout_seconds=self.timeout_seconds,
+            default_on_timeout=self.default_on_timeout,
+            escalation_rule_id=self.escalation_rule_id,
+            message=self.message,
+            severity=self.severity,
+            status=self.status,
+            row_id=self.row_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,11 +287,12 @@ def describe(record: Change) -> str:
                 f" [{options}] recommends {_short(record.recommendation, 30)}; {default}"
             )
         case InjectionResolved():
-            outcome = {
-                "responded": f"answered by {_short(record.responded_by, 50)}",
-                "timeout": "timed out",
-                "cancelled": f"cancelled by {_short(record.responded_by, 50)}",
-            }.get(record.status, _short(record.status, 20))
+            outcomes: dict[str, str] = {
+                PointStatus.RESPONDED: f"answered by {_short(record.responded_by, 50)}",
+                PointStatus.TIMEOUT: "timed out",
+                PointStatus.CANCELLED: f"cancelled by {_short(record.responded_by, 50)}",
+            }
+            outcome = outcomes.get(record.status, _short(record.status, 20))
             response = "" if record.response is None else f": {_short(record.response)}"
             return f"{_when(record.responded_at)} resolved   {record.point_id} {outcome}{response}"
         case EscalationLogged():

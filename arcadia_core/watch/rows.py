@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from arcadia_core.db.types import parse_timestamp
+from arcadia_core.vocabulary import PointStatus
 from arcadia_core.watch.records import (
     AutonomyChanged,
     EscalationLogged,
@@ -97,7 +98,7 @@ def point_created(row: RowData, now: datetime, *, replayed: bool = False) -> Inj
         escalation_rule_id=None
         if row["escalation_rule_id"] is None
         else _text(row["escalation_rule_id"]),
-        status=_text(row["status"], "pending"),
+        status=_text(row["status"], PointStatus.PENDING),
         replayed=replayed,
     )
 
@@ -197,4 +198,4 @@ def session_started(row: RowData, now: datetime) -> SessionStarted:
 
 def is_pending(row: RowData) -> bool:
     """Whether a point row is still pending."""
-    return _text(row["status"], "pending") == "pending"
+    return _text(row["status"], PointStatus.PENDING) == PointStatus.PENDING

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from arcadia_tui.literal import literal
-from arcadia_tui.polling import PointRow
+from arcadia_tui.rows import PointRow
 
 MAX_ANSWER_CHARS = 4000
 
@@ -23,7 +23,7 @@ def question_text(point: PointRow) -> Text:
     text.append("  ")
     text.append_text(literal(point.point_type, "bold", one_line=True, max_chars=40))
     text.append(f"  severity {point.severity}\n\n")
-    text.append_text(literal(point.summary, max_chars=600))
+    text.append_text(literal(point.headline, max_chars=600))
     if point.options:
         text.append("\n\nOptions: ", style="dim")
         for number, option in enumerate(point.options, start=1):
@@ -61,7 +61,7 @@ class AnswerModal(ModalScreen[str | None]):
                 id="answer-input",
             )
             hint = "Enter sends · Esc goes back"
-            if not self.point.takes_free_text:
+            if not self.point.allows_free_text:
                 hint += " · this point expects an option: you will be asked to confirm"
             yield Static(hint, id="answer-hint", markup=False)
 

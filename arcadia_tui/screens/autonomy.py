@@ -12,8 +12,8 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Footer
 
-from arcadia_core.managers.autonomy import AutonomyManager
-from arcadia_core.managers.autonomy_policy import AutonomyConfig, PerformanceMetrics
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyConfig, PerformanceMetrics
 from arcadia_core.watch import AutonomyChanged, EventLogged, RiskAssessed
 from arcadia_tui.screens.autonomy_forms import LevelForm, ThresholdsForm, ToolLevelForm
 from arcadia_tui.screens.view import ViewScreen

@@ -19,9 +19,9 @@ from textual.widgets import Checkbox, Label
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.autonomy import AutonomyManager
-from arcadia_core.managers.autonomy_policy import AutonomyConfig, AutonomyLevel, clamp_level
-from arcadia_core.managers.autonomy_whatif import OutcomeShift, outcome_shift
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel, OutcomeShift
+from arcadia_core.managers.autonomy.rules import clamp_level, outcome_shift
 from arcadia_tui.literal import literal
 from arcadia_tui.screens.form import (
     FormModal,

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from arcadia_tui.literal import literal
-from arcadia_tui.polling import PointRow
+from arcadia_tui.rows import PointRow
 from arcadia_tui.screens.answer import question_text
 
 

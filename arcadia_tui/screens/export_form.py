@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.failure_analysis import format_report_markdown
-from arcadia_core.managers.failure_types import FailureReport
+from arcadia_core.managers.failure.manager import format_report_markdown
+from arcadia_core.managers.failure.records import FailureReport
 from arcadia_core.output import check_output_path, write_atomic
 from arcadia_tui.literal import literal
 from arcadia_tui.screens.form import FormModal, field

@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer
 
-from arcadia_core.managers.failure_analysis import FailureAnalyzer
-from arcadia_core.managers.failure_types import FailureReport, ReportSummary
+from arcadia_core.managers.failure.manager import FailureAnalyzer
+from arcadia_core.managers.failure.records import FailureReport, ReportSummary
 from arcadia_core.watch import FailureReported
 from arcadia_tui.literal import literal
 from arcadia_tui.messages import DetailLoaded

@@ -182,7 +182,7 @@ def checkbox(label: str, checkbox_id: str, value: bool) -> Checkbox:
 
 def parse_level(text: str, what: str = "level") -> int:
     """A level 1-5 from its number or name; `InvalidInput` otherwise."""
-    from arcadia_core.managers.autonomy_policy import AutonomyLevel
+    from arcadia_core.managers.autonomy.records import AutonomyLevel
 
     text = text.strip()
     if not text:

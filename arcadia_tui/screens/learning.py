@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
 
-from arcadia_core.managers.intervention_learning import InterventionLearner
-from arcadia_core.managers.intervention_types import Intervention, InterventionPattern
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.intervention.records import Intervention, InterventionPattern
 from arcadia_core.watch import EventLogged, InjectionResolved, SessionEnded
 from arcadia_tui.literal import literal
 from arcadia_tui.screens.confirm import ConfirmModal

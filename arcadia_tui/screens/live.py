@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -12,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from arcadia_core.errors import ArcadiaError
-from arcadia_core.managers.human_interface import HumanInterface
+from arcadia_core.managers.injection import HumanInterface
+from arcadia_core.vocabulary import PointStatus
 from arcadia_core.watch import (
     EscalationLogged,
     FeedLost,
@@ -37,10 +35,10 @@ from arcadia_tui.messages import (
     PointAnswered,
     SessionLoaded,
 )
-from arcadia_tui.polling import (
+from arcadia_tui.rows import (
     EscalationRow,
     PointRow,
-    SessionInfo,
+    SessionStatus,
     latest_session,
     recent_escalations,
 )
@@ -51,14 +49,11 @@ from arcadia_tui.screens.confirm import (
     free_text_body,
     irreversible_body,
 )
+from arcadia_tui.screens.view import ViewScreen
 from arcadia_tui.widgets.escalation_feed import EscalationFeed
 from arcadia_tui.widgets.pending_queue import PendingQueue, outcome_label
 from arcadia_tui.widgets.point_detail import PointDetail
 from arcadia_tui.widgets.status_bar import StatusBar
-from arcadia_tui.widgets.view_bar import ViewBar
-
-if TYPE_CHECKING:
-    from arcadia_tui.app import ArcadiaApp
 
 RECENT_ESCALATIONS = 100
 
@@ -75,8 +70,16 @@ def _pick_binding(number: int) -> Binding:
     )
 
 
-class LiveScreen(Screen[None]):
-    """Pending injection points, the selected one in full, and the escalation feed."""
+class LiveScreen(ViewScreen):
+    """Pending injection points, the selected one in full, and the escalation feed.
+
+    Unlike the other views it takes every batch of the change feed itself, shown or not (a
+    new question rings the bell over any view), and holds batches while a dialog is open.
+    """
+
+    VIEW_NAME = "live"
+    VIEW_TITLE = "Live"
+    SHOW_HEALTH = False
 
     BINDINGS = [
         *(_pick_binding(number) for number in range(1, 10)),
@@ -121,18 +124,10 @@ class LiveScreen(Screen[None]):
         self._held: list[ChangesArrived] = []
         self._history_shown = False
         self._first_batch_shown = False
-        self.loaded = asyncio.Event()
-        """Set once the first poll (the pending set and recent escalations) is on screen."""
-
-    @property
-    def arcadia(self) -> ArcadiaApp:
-        """The app, with its settings, database and clock."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         app = self.arcadia
-        yield Header()
-        yield ViewBar("live", show_health=False, id="view-bar")
+        yield from self.compose_top()
         yield StatusBar(id="status-bar")
         with Horizontal(id="live-main"):
             yield PendingQueue(clock=app.clock, id="pending-queue")
@@ -140,13 +135,12 @@ class LiveScreen(Screen[None]):
         yield EscalationFeed(tz=app.display_tz, id="escalation-feed")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.title = "Arcadia"
-        self.sub_title = "Live"
+    def start(self) -> None:
+        """Follow the change feed and read the latest session; `loaded` is set once both are
+        on screen (the pending set and the recent escalations)."""
         self.query_one(StatusBar).project = self.arcadia.settings.project_dir
         self.query_one(PointDetail).border_title = "Selected question"
         self.watch_pending_count(0)
-        self.app.theme_changed_signal.subscribe(self, self._restyle)
         if self.arcadia.database_error is None:  # else the app shows the error instead
             self.follow_changes()
             self.load_session()
@@ -175,11 +169,6 @@ class LiveScreen(Screen[None]):
                 user=app.settings.user,
             )
         return self._interface
-
-    @property
-    def answered_by(self) -> str:
-        """How this supervisor is recorded: `tui:<user>`."""
-        return f"tui:{self.arcadia.settings.user}"
 
     # -- workers ------------------------------------------------------------------------------
 
@@ -210,7 +199,7 @@ class LiveScreen(Screen[None]):
         try:
             point = await self.arcadia.shielded(
                 self.human_interface.answer_async(
-                    point_id, answer, by=self.answered_by, free_text=free_text
+                    point_id, answer, by=self.by, free_text=free_text
                 )
             )
         except ArcadiaError as error:
@@ -223,7 +212,7 @@ class LiveScreen(Screen[None]):
         """Cancel a point (the waiting agent gets its default, else the recommendation)."""
         try:
             point = await self.arcadia.shielded(
-                self.human_interface.cancel_point_async(point_id, by=self.answered_by)
+                self.human_interface.cancel_point_async(point_id, by=self.by)
             )
         except ArcadiaError as error:
             self.post_message(AnswerRefused.from_error(point_id, error))
@@ -234,8 +223,8 @@ class LiveScreen(Screen[None]):
         """Poll the feed now instead of at the next interval."""
         self.arcadia.changes.wake()
 
-    @on(Worker.StateChanged)
     def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """Notify a worker's failure; a failed feed worker marks the feed lost."""
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
@@ -251,28 +240,24 @@ class LiveScreen(Screen[None]):
         """A dialog is open over this screen."""
         return self.app.screen is not self and self in self.app.screen_stack
 
-    @on(ChangesArrived)
-    def receive_changes(self, message: ChangesArrived) -> None:
-        # Held while a dialog is open over this screen, so what the dialog shows stays put.
+    def receive(self, message: ChangesArrived) -> None:
+        """Show a batch now, or hold it while a dialog is open (what it shows stays put)."""
         if self.covered:
             self._held.append(message)
         else:
-            self.apply_changes(message)
+            self.show_changes(message)
 
     def on_screen_resume(self) -> None:
         held, self._held = self._held, []
         for message in held:
-            self.apply_changes(message)
-
-    def on_unmount(self) -> None:
-        self.arcadia.changes.unsubscribe(self)
+            self.show_changes(message)
 
     def _restyle(self, _theme: object) -> None:
         # Severity colours come from the theme: draw the badges again.
         self.queue.add_points(list(self.queue.points.values()))
         self.query_one(EscalationFeed).restyle()
 
-    def apply_changes(self, message: ChangesArrived) -> None:
+    def show_changes(self, message: ChangesArrived) -> None:
         """Show what one batch of the change feed found."""
         new_points: list[PointRow] = []
         created: list[PointRow] = []
@@ -288,9 +273,9 @@ class LiveScreen(Screen[None]):
             elif isinstance(change, EscalationLogged):
                 self.query_one(EscalationFeed).add([EscalationRow.from_logged(change)])
             elif isinstance(change, SessionStarted):
-                self._show_session(SessionInfo(change.session_id, change.status, True))
+                self._show_session(SessionStatus(change.session_id, change.status, True))
             elif isinstance(change, SessionEnded):
-                self._show_session(SessionInfo(change.session_id, change.status, False))
+                self._show_session(SessionStatus(change.session_id, change.status, False))
             elif isinstance(change, FeedStale | FeedRecovered | FeedLost):
                 self._show_health(change)
         self._flush(created)
@@ -313,14 +298,14 @@ class LiveScreen(Screen[None]):
 
     def _announce_new(self, points: list[PointRow]) -> None:
         self.app.bell()
-        if self not in self.app.screen_stack:
+        if not self.shown:
             return  # another view is open: its view bar counts the questions, no toast covers it
         worst = max(points, key=lambda point: point.severity)
         if len(points) == 1:
             title = f"New question · severity {worst.severity}"
         else:
             title = f"{len(points)} new questions · up to severity {worst.severity}"
-        body = literal(worst.summary, one_line=True, max_chars=160).plain
+        body = literal(worst.headline, one_line=True, max_chars=160).plain
         self.notify(
             f"{worst.point_id}: {body}",
             title=title,
@@ -344,7 +329,7 @@ class LiveScreen(Screen[None]):
                 timeout=30,
             )
 
-    def _show_session(self, session: SessionInfo) -> None:
+    def _show_session(self, session: SessionStatus) -> None:
         status = self.query_one(StatusBar)
         current = status.session
         if current is None or session.session_id >= current.session_id:
@@ -373,7 +358,7 @@ class LiveScreen(Screen[None]):
 
     @on(PointAnswered)
     def confirm_answer(self, message: PointAnswered) -> None:
-        verb = "Cancelled" if message.status == "cancelled" else "Answered"
+        verb = "Cancelled" if message.status == PointStatus.CANCELLED else "Answered"
         response = "" if message.response is None else f": {message.response}"
         shown = literal(f"{message.point_id}{response}", one_line=True, max_chars=160).plain
         self.notify(f"{verb} {shown}", title=f"{verb} as {message.responded_by}", markup=False)
@@ -450,7 +435,7 @@ class LiveScreen(Screen[None]):
     def _free_text(self, point: PointRow, text: str | None) -> None:
         if not text:
             return
-        if point.takes_free_text or text in point.options:
+        if point.allows_free_text or text in point.options:
             self.answer(point, text, free_text=True)
             return
         body = free_text_body(point, text)

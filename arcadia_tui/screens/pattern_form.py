@@ -11,8 +11,9 @@ from textual.widgets import Checkbox, Input, Label
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.risk import RiskClassifier, RiskLevel, RiskPattern
-from arcadia_core.managers.risk_patterns import validate_pattern
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
+from arcadia_core.managers.risk.rules import validate_pattern
 from arcadia_tui.literal import literal
 from arcadia_tui.screens.form import FormModal, checkbox, field
 

@@ -12,15 +12,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, Input, Select
 
-from arcadia_core.managers.risk import AssessmentFilter, PatternInfo, RiskClassifier
-from arcadia_core.managers.risk_links import (
-    AssessmentLinks,
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.queries import (
+    AssessmentFilter,
     assessed_sessions,
     assessed_tools,
     assessment_links,
 )
-from arcadia_core.managers.risk_patterns import BUILTIN_PATTERN_IDS
-from arcadia_core.managers.risk_types import AssessmentRecord
+from arcadia_core.managers.risk.records import AssessmentLinks, AssessmentRecord, PatternInfo
+from arcadia_core.managers.risk.rules import BUILTIN_PATTERN_IDS
 from arcadia_core.watch import Change, RiskAssessed
 from arcadia_tui.literal import literal
 from arcadia_tui.messages import DetailLoaded

@@ -14,11 +14,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Select
 
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.event_queries import SessionInfo
-from arcadia_core.managers.observability import Observability
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.observability.records import SessionInfo
 from arcadia_core.watch import Change, EventLogged, SessionEnded, SessionStarted
 from arcadia_tui.messages import DetailLoaded
-from arcadia_tui.polling import EventRow
+from arcadia_tui.rows import EventRow
 from arcadia_tui.screens.view import ViewScreen
 from arcadia_tui.widgets.event_filters import EventFilter, EventFilterBar
 from arcadia_tui.widgets.event_tail import TAIL_SIZE, EventTail

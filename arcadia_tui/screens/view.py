@@ -22,6 +22,7 @@ from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from arcadia_core.errors import ArcadiaError
+from arcadia_core.vocabulary import RespondedBy, answered_by
 from arcadia_core.watch import Change
 from arcadia_tui.messages import ChangesArrived
 from arcadia_tui.widgets.view_bar import ViewBar
@@ -60,6 +61,8 @@ class ViewScreen(Screen[None]):
     """What the header and the help call it."""
     FOLLOWS: ClassVar[frozenset[str]] = frozenset()
     """Change kinds that make the view reload."""
+    SHOW_HEALTH: ClassVar[bool] = True
+    """The view bar shows the feed's health (Live has a status bar for it)."""
 
     @dataclass
     class Loaded(Message):
@@ -85,7 +88,7 @@ class ViewScreen(Screen[None]):
     @property
     def by(self) -> str:
         """How this supervisor's changes are recorded: `tui:<user>`."""
-        return f"tui:{self.arcadia.settings.user}"
+        return answered_by(RespondedBy.TUI, self.arcadia.settings.user)
 
     @property
     def shown(self) -> bool:
@@ -95,13 +98,17 @@ class ViewScreen(Screen[None]):
     def compose_top(self) -> ComposeResult:
         """The header and the view bar every view starts with."""
         yield Header()
-        yield ViewBar(self.VIEW_NAME, id="view-bar")
+        yield ViewBar(self.VIEW_NAME, show_health=self.SHOW_HEALTH, id="view-bar")
 
     def on_mount(self) -> None:
         self.title = "Arcadia"
         self.sub_title = self.VIEW_TITLE
-        self.run_worker(self._subscribe(), group="view-subscribe", exit_on_error=False)
         self.app.theme_changed_signal.subscribe(self, self._restyle)
+        self.start()
+
+    def start(self) -> None:
+        """Subscribe to the change feed and load what the view shows (once mounted)."""
+        self.run_worker(self._subscribe(), group="view-subscribe", exit_on_error=False)
         self.request_reload()
 
     def _restyle(self, _theme: object) -> None:
@@ -147,6 +154,10 @@ class ViewScreen(Screen[None]):
 
     @on(ChangesArrived)
     def _receive_changes(self, message: ChangesArrived) -> None:
+        self.receive(message)
+
+    def receive(self, message: ChangesArrived) -> None:
+        """Take one batch of the change feed: reload now if shown, else once shown again."""
         self.query_one(ViewBar).health = self.arcadia.changes.health
         followed = [change for change in message.changes if change.kind in self.FOLLOWS]
         if not followed:
@@ -168,4 +179,8 @@ class ViewScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _report_worker_failure(self, event: Worker.StateChanged) -> None:
+        self.report_worker_failure(event)
+
+    def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """Notify a worker's failure."""
         report_failure(self, event)

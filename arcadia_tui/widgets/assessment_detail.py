@@ -10,12 +10,18 @@ from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from arcadia_core.managers.risk_links import AssessmentLinks, LinkedDecision, LinkedPoint
-from arcadia_core.managers.risk_types import AssessmentRecord
+from arcadia_core.managers.risk.records import (
+    AssessmentLinks,
+    AssessmentRecord,
+    LinkedDecision,
+    LinkedPoint,
+    RiskLevel,
+)
+from arcadia_core.vocabulary import PointStatus
 from arcadia_tui.literal import literal
 from arcadia_tui.widgets.cells import level_label, severity_badge, when
 
-RISK_NAMES = {1: "MINIMAL", 2: "LOW", 3: "MODERATE", 4: "HIGH", 5: "CRITICAL"}
+RISK_NAMES = {level.value: level.name for level in RiskLevel}
 EMPTY = Text(
     "No assessment matches. Every tool call the agent assesses is logged here; "
     "loosen the filters (x clears them) or wait for the agent.",
@@ -115,9 +121,9 @@ def point_text(point: LinkedPoint | None, tz: tzinfo | None) -> Text:
     if point.message:
         text.append_text(literal(point.message, max_chars=600))
         text.append("\n")
-    if point.status == "pending":
+    if point.status == PointStatus.PENDING:
         text.append("pending: answer it in the Live view (F2)\n", style="bold")
-    elif point.status == "responded":
+    elif point.status == PointStatus.RESPONDED:
         text.append("answered ", style="dim")
         text.append_text(literal(point.response or "", "bold", one_line=True, max_chars=200))
         text.append(" by ", style="dim")

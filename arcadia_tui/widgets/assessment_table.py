@@ -8,7 +8,7 @@ from datetime import tzinfo
 from rich.text import Text
 
 from arcadia_core.clock import Clock
-from arcadia_core.managers.risk_types import AssessmentRecord
+from arcadia_core.managers.risk.records import AssessmentRecord
 from arcadia_tui.literal import cell
 from arcadia_tui.widgets.cells import recent, severity_badge
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow

@@ -6,11 +6,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from arcadia_core.managers.autonomy_policy import (
-    AutonomyConfig,
-    PerformanceMetrics,
-    effective_level,
-)
+from arcadia_core.managers.autonomy.records import AutonomyConfig, PerformanceMetrics
+from arcadia_core.managers.autonomy.rules import effective_level
 from arcadia_tui.widgets.cells import LEVEL_NAMES, level_label
 
 

@@ -10,6 +10,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App
 
+from arcadia_core.managers import AutonomyLevel
+
 SEVERITY_NAMES = {1: "info", 2: "low", 3: "medium", 4: "high", 5: "critical"}
 
 
@@ -48,7 +50,7 @@ class KeyedCell:
         return self.text
 
 
-LEVEL_NAMES = {1: "OBSERVE", 2: "PLAN", 3: "EXECUTE_SAFE", 4: "EXECUTE_REVIEW", 5: "FULL_AUTO"}
+LEVEL_NAMES = {level.value: level.name for level in AutonomyLevel}
 """Autonomy level names by number."""
 
 

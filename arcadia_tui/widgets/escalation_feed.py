@@ -15,7 +15,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from arcadia_tui.literal import cell, context_table, literal
-from arcadia_tui.polling import EscalationRow
+from arcadia_tui.rows import EscalationRow
 from arcadia_tui.widgets.cells import KeyedCell, severity_badge
 
 MAX_ROWS = 200

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select
 
 from arcadia_core.events import EventType
-from arcadia_tui.polling import EventRow
+from arcadia_tui.rows import EventRow
 
 TOOL_DELAY = 0.4
 """Seconds of no typing before the tool filter applies (Enter applies it at once)."""

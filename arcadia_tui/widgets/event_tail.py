@@ -8,7 +8,7 @@ from datetime import tzinfo
 from rich.text import Text
 
 from arcadia_tui.literal import cell, literal
-from arcadia_tui.polling import EventRow
+from arcadia_tui.rows import EventRow
 from arcadia_tui.widgets.cells import when
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
 

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from rich.text import Text
 
 from arcadia_core.clock import Clock
-from arcadia_core.managers.intervention_types import Intervention
+from arcadia_core.managers.intervention.records import Intervention
 from arcadia_tui.literal import cell
 from arcadia_tui.widgets.cells import recent
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from arcadia_core.managers.intervention_types import (
+from arcadia_core.managers.intervention.records import (
     AUTO_APPLY_DISABLED,
     MIN_APPLICATIONS_FOR_AUTO,
     SIGNATURE_FIELDS,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from arcadia_core.managers.intervention_types import AUTO_APPLY_DISABLED, InterventionPattern
+from arcadia_core.managers.intervention.records import AUTO_APPLY_DISABLED, InterventionPattern
 from arcadia_tui.literal import cell
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
 

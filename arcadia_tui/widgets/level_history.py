@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
+from arcadia_core.vocabulary import RespondedBy, answered_by
 from arcadia_tui.literal import cell
 from arcadia_tui.widgets.cells import level_label, when
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
@@ -17,6 +18,8 @@ SHOWN = 100
 FOR_WIDTH = 14
 BY_WIDTH = 16
 REASON_WIDTH = 52
+PERSON_PREFIXES = (answered_by(RespondedBy.TUI, ""), answered_by(RespondedBy.CLI, ""))
+"""How the `by` of a change made by a person starts."""
 
 
 def change_text(change: Mapping[str, Any]) -> Text:
@@ -54,7 +57,7 @@ class LevelHistory(KeyedTable):
         for index in range(len(changes) - 1, start - 1, -1):
             change = changes[index]
             by = str(change.get("by") or "")
-            person = by.startswith(("tui:", "cli:"))
+            person = by.startswith(PERSON_PREFIXES)
             rows.append(
                 TableRow(
                     str(index),

@@ -15,9 +15,10 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from arcadia_core.clock import Clock
+from arcadia_core.vocabulary import PointStatus
 from arcadia_core.watch import InjectionResolved
 from arcadia_tui.literal import cell
-from arcadia_tui.polling import PointRow, format_age, format_countdown
+from arcadia_tui.rows import PointRow, format_age, format_countdown
 from arcadia_tui.widgets.cells import KeyedCell, severity_badge
 
 TYPE_WIDTH = 9
@@ -25,11 +26,11 @@ SUMMARY_WIDTH = 26
 AGE_WIDTH = 6
 TIMEOUT_WIDTH = 18
 
-OUTCOME_LABELS = {
-    "responded": "✓ answered",
-    "timeout": "⏱ timed out",
-    "cancelled": "✗ cancelled",
-    "deleted": "✗ deleted",
+OUTCOME_LABELS: dict[str, str] = {
+    PointStatus.RESPONDED: "✓ answered",
+    PointStatus.TIMEOUT: "⏱ timed out",
+    PointStatus.CANCELLED: "✗ cancelled",
+    PointStatus.DELETED: "✗ deleted",
 }
 
 
@@ -203,7 +204,7 @@ class PendingQueue(DataTable[Any]):
         return {
             "severity": KeyedCell(badge, point.sort_key),
             "type": cell(point.point_type, TYPE_WIDTH, dim),
-            "summary": cell(point.summary, SUMMARY_WIDTH, dim),
+            "summary": cell(point.headline, SUMMARY_WIDTH, dim),
             "age": Text(format_age((now - point.created_at).total_seconds()), style=dim),
             "timeout": self._timeout_cell(point, now),
         }

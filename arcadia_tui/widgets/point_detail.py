@@ -12,8 +12,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from arcadia_core.clock import Clock
+from arcadia_core.vocabulary import PointStatus
 from arcadia_tui.literal import context_table, literal
-from arcadia_tui.polling import PointRow, format_age, format_countdown
+from arcadia_tui.rows import PointRow, format_age, format_countdown
 from arcadia_tui.widgets.cells import SEVERITY_NAMES, severity_badge
 
 EMPTY_TEXT = (
@@ -31,12 +32,12 @@ def outcome_text(point: PointRow, tz: tzinfo | None) -> Text:
         if point.responded_at is None
         else point.responded_at.astimezone(tz).strftime(" at %H:%M:%S")
     )
-    if point.status == "responded":
+    if point.status == PointStatus.RESPONDED:
         text = Text("✓ Answered by ", style="bold")
         text.append_text(literal(point.responded_by, "bold", one_line=True, max_chars=60))
         text.append(f"{when}: ")
         text.append_text(literal(point.response or "", "bold", one_line=True, max_chars=200))
-    elif point.status == "timeout":
+    elif point.status == PointStatus.TIMEOUT:
         text = Text(f"⏱ Timed out{when}", style="bold")
         if point.response is not None:
             text.append(" — the agent got the default ")
@@ -44,11 +45,11 @@ def outcome_text(point: PointRow, tz: tzinfo | None) -> Text:
         else:
             text.append(" — resolved by ")
             text.append_text(literal(point.responded_by, one_line=True, max_chars=60))
-    elif point.status == "cancelled":
+    elif point.status == PointStatus.CANCELLED:
         text = Text("✗ Cancelled by ", style="bold")
         text.append_text(literal(point.responded_by, "bold", one_line=True, max_chars=60))
         text.append(when)
-    elif point.status == "deleted":
+    elif point.status == PointStatus.DELETED:
         text = Text("✗ This point was deleted from the database", style="bold")
     else:
         text = Text("Resolved: ", style="bold")

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from arcadia_core.managers.failure_types import FailureReport, severity_name
+from arcadia_core.managers.failure.records import FailureReport, severity_name
 from arcadia_tui.literal import cell, literal
 from arcadia_tui.widgets.cells import when
 

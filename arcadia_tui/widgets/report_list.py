@@ -8,7 +8,7 @@ from datetime import tzinfo
 from rich.text import Text
 
 from arcadia_core.clock import Clock
-from arcadia_core.managers.failure_types import ReportSummary, severity_name
+from arcadia_core.managers.failure.records import ReportSummary, severity_name
 from arcadia_tui.literal import cell
 from arcadia_tui.widgets.cells import recent
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select
 
-from arcadia_core.managers.risk import AssessmentFilter
+from arcadia_core.managers.risk.queries import AssessmentFilter
 from arcadia_tui.literal import literal
 
 SEARCH_DELAY = 0.4

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 
-from arcadia_core.managers.risk import PatternInfo
+from arcadia_core.managers.risk.records import PatternInfo
 from arcadia_tui.literal import cell
 from arcadia_tui.widgets.cells import severity_badge
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow

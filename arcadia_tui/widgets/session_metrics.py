@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from arcadia_core.managers.event_queries import SessionInfo, SessionMetrics
+from arcadia_core.managers.observability.records import SessionInfo, SessionMetrics
 
 EMPTY = Text(
     "No session yet. An agent's session appears here when it starts, with its events below.",

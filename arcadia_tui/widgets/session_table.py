@@ -8,9 +8,9 @@ from datetime import datetime, tzinfo
 from rich.text import Text
 
 from arcadia_core.clock import Clock
-from arcadia_core.managers.event_queries import SessionInfo
+from arcadia_core.managers.observability.records import SessionInfo
 from arcadia_tui.literal import cell
-from arcadia_tui.polling import format_age
+from arcadia_tui.rows import format_age
 from arcadia_tui.widgets.cells import recent
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow
 

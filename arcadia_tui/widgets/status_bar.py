@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from arcadia_core.watch import FeedHealth
 from arcadia_tui.literal import literal
-from arcadia_tui.polling import SessionInfo
+from arcadia_tui.rows import SessionStatus
 
 HEALTH_LABELS: dict[str, tuple[str, str]] = {
     "live": ("● live", "bold green"),
@@ -25,7 +25,7 @@ class StatusBar(Static):
 
     project: reactive[Path | None] = reactive(None)
     """The project directory shown."""
-    session: reactive[SessionInfo | None] = reactive(None)
+    session: reactive[SessionStatus | None] = reactive(None)
     """The latest agent session."""
     pending: reactive[int] = reactive(0)
     """How many points wait for an answer."""

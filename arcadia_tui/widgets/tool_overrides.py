@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from arcadia_core.managers.autonomy_policy import (
-    CATEGORY_REQUIRED_LEVELS,
-    AutonomyConfig,
-    AutonomyLevel,
-    tool_category,
-)
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel
+from arcadia_core.managers.autonomy.rules import CATEGORY_REQUIRED_LEVELS, tool_category
 from arcadia_tui.literal import cell
 from arcadia_tui.widgets.cells import level_label
 from arcadia_tui.widgets.keyed_table import Column, KeyedTable, TableRow

@@ -12,17 +12,18 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.autonomy import (
+from arcadia_core.managers.autonomy.manager import (
+    AutonomyManager,
+    create_autonomy_manager,
+    create_autonomy_manager_async,
+)
+from arcadia_core.managers.autonomy.records import (
     ActionCategory,
     AutonomyConfig,
     AutonomyLevel,
-    AutonomyManager,
     PerformanceMetrics,
-    create_autonomy_manager,
-    create_autonomy_manager_async,
-    effective_level,
-    tool_category,
 )
+from arcadia_core.managers.autonomy.rules import effective_level, tool_category
 from arcadia_core.models import AutonomyConfigModel, AutonomyDecisionModel
 from tests.clocks import ManualClock
 

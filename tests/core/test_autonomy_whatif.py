@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 from arcadia_core.db import Database
-from arcadia_core.managers.autonomy import AutonomyConfig, AutonomyLevel, AutonomyManager
-from arcadia_core.managers.autonomy_whatif import (
-    OutcomeShift,
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyConfig, AutonomyLevel, OutcomeShift
+from arcadia_core.managers.autonomy.rules import (
     outcome_shift,
     replayed_allowed,
     replayed_required_level,

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from arcadia_core.db import Database
-from arcadia_core.managers import AutonomyLevel, AutonomyManager
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.autonomy.records import AutonomyLevel
 from tests.cli_helpers import arcadia
 from tests.cli_inprocess import run_cli
 from tests.core.test_cli_answer import start

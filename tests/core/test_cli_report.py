@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from arcadia_core.db import Database
-from arcadia_core.managers.failure_analysis import FailureAnalyzer
-from arcadia_core.managers.observability import Observability
-from arcadia_core.managers.risk import RiskClassifier
+from arcadia_core.managers.failure.manager import FailureAnalyzer
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.risk.manager import RiskClassifier
 from tests.cli_helpers import arcadia
 
 

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from arcadia_core.db import Database
-from arcadia_core.managers.escalation import EscalationEngine, EscalationRule
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.escalation.records import EscalationRule
 from arcadia_core.models import EscalationRuleModel
 from tests.cli_inprocess import run_cli
 

@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
-from arcadia_core.managers.escalation import (
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.escalation.records import (
     EscalationContext,
-    EscalationEngine,
     EscalationResult,
     EscalationRule,
-    InjectionType,
+)
+from arcadia_core.managers.escalation.rules import (
     builtin_rules,
     check_rule,
     evaluate_condition,
@@ -24,6 +25,7 @@ from arcadia_core.managers.escalation import (
     should_escalate,
 )
 from arcadia_core.managers.human_interface import HumanInterface
+from arcadia_core.managers.injection import InjectionType
 from arcadia_core.models import EscalationLogModel, EscalationRuleModel, EventModel
 from tests.clocks import ManualClock
 

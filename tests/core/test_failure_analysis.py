@@ -10,27 +10,29 @@ from sqlalchemy import func, select
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
 from arcadia_core.events import record_event
-from arcadia_core.managers.event_queries import Event
-from arcadia_core.managers.failure_analysis import (
+from arcadia_core.managers.failure.manager import (
     FailureAnalyzer,
-    FailureReport,
-    FailureSignature,
-    FailureType,
-    Severity,
     analyze_session_async,
     format_report,
     format_report_markdown,
 )
-from arcadia_core.managers.failure_rules import (
+from arcadia_core.managers.failure.records import (
+    FailureReport,
+    FailureSignature,
+    FailureType,
+    Severity,
+)
+from arcadia_core.managers.failure.rules import (
+    KNOWN_PATTERNS,
     build_timeline,
     classify,
     detect_patterns,
-    normalize_error,
+    normalize_failure_message,
     scan,
     similarity_score,
     suggest_fixes,
 )
-from arcadia_core.managers.failure_types import KNOWN_PATTERNS
+from arcadia_core.managers.observability.records import Event
 from arcadia_core.models import FailureReportModel
 from tests.core.analysis_helpers import StepClock
 
@@ -296,7 +298,7 @@ def test_timeline_keeps_failure_events_with_tool_feature_and_message() -> None:
     ],
 )
 def test_normalisation(message: str, expected: str) -> None:
-    assert normalize_error(message) == expected
+    assert normalize_failure_message(message) == expected
 
 
 def test_similarity_and_signature() -> None:

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.intervention_learning import (
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.intervention.records import (
     ContextSignature,
     Intervention,
-    InterventionLearner,
     InterventionPattern,
     InterventionType,
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
@@ -14,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from arcadia_core.cli import build_parser
 from arcadia_core.db import Database, database_path
 from arcadia_core.errors import DatabaseError
 from arcadia_core.legacy import import_legacy
@@ -27,6 +25,7 @@ from arcadia_core.models import (
     SessionModel,
 )
 from tests.cli_helpers import arcadia
+from tests.cli_inprocess import invoke
 from tests.legacy_helpers import copy_sample, snapshot
 
 NOW = datetime(2024, 2, 1, 12, 0, tzinfo=UTC)
@@ -248,12 +247,10 @@ def test_cli_exit_codes_and_quiet_stderr(project_dir: Path, tmp_path: Path) -> N
 
 
 def test_help_documents_the_exit_codes() -> None:
-    parser = build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    text = commands.choices["migrate"].format_help()
+    text = invoke("migrate", "--help").stdout
     assert "exit status:" in text
     assert "3  imported, but some records were rejected" in text
-    assert "--force" in commands.choices["export-legacy"].format_help()
+    assert "--force" in invoke("export-legacy", "--help").stdout
 
 
 def test_no_sources_is_said_and_creates_nothing(project_dir: Path) -> None:

@@ -11,12 +11,9 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.memory import (
-    MAX_RECENT_ACTIONS,
-    MAX_RECENT_FILES,
-    MemoryManager,
-)
-from arcadia_core.managers.observability import Observability
+from arcadia_core.managers.memory.manager import MemoryManager
+from arcadia_core.managers.memory.records import MAX_RECENT_ACTIONS, MAX_RECENT_FILES
+from arcadia_core.managers.observability.manager import Observability
 from arcadia_core.models import (
     ColdMemoryKnowledgeModel,
     ColdMemoryModel,

@@ -13,10 +13,11 @@ import pytest
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput
 from arcadia_core.events import EventType, record_event
-from arcadia_core.managers.escalation import EscalationEngine
+from arcadia_core.managers.escalation.manager import EscalationEngine
 from arcadia_core.managers.human_interface import HumanInterface
-from arcadia_core.managers.metrics import BudgetConfig, MetricsCollector, format_metrics_markdown
-from arcadia_core.managers.observability import Observability
+from arcadia_core.managers.metrics.manager import MetricsCollector, format_metrics_markdown
+from arcadia_core.managers.metrics.records import BudgetConfig
+from arcadia_core.managers.observability.manager import Observability
 from tests.core.analysis_helpers import START, StepClock
 
 

@@ -13,12 +13,9 @@ from sqlalchemy import func, select
 from arcadia_core.db import Database, database_path
 from arcadia_core.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from arcadia_core.events import EventType, record_event
-from arcadia_core.managers.observability import (
-    Event,
-    Observability,
-    format_event_summary,
-    format_metrics_summary,
-)
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.observability.records import Event
+from arcadia_core.managers.observability.rules import format_event_summary, format_metrics_summary
 from arcadia_core.models import EventModel, SessionModel
 from arcadia_core.sync import run_blocking
 from tests.core.analysis_helpers import START, StepClock

@@ -10,18 +10,15 @@ from sqlalchemy import func, select
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers.risk import (
+from arcadia_core.managers.risk.bash import assess_bash_risk
+from arcadia_core.managers.risk.manager import RiskClassifier, format_assessment
+from arcadia_core.managers.risk.queries import AssessmentFilter
+from arcadia_core.managers.risk.records import RiskAssessment, RiskLevel, RiskPattern
+from arcadia_core.managers.risk.rules import (
     DEFAULT_RISK_PATTERNS,
     DEFAULT_TOOL_RISKS,
-    AssessmentFilter,
-    RiskAssessment,
-    RiskClassifier,
-    RiskLevel,
-    RiskPattern,
-    assess_bash_risk,
-    format_assessment,
+    MAX_MATCH_CHARS,
 )
-from arcadia_core.managers.risk_patterns import MAX_MATCH_CHARS
 from arcadia_core.models import RiskAssessmentModel, RiskPatternModel
 from tests.core.analysis_helpers import StepClock
 

@@ -6,10 +6,10 @@ import pytest
 
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.autonomy import AutonomyManager
+from arcadia_core.managers.autonomy.manager import AutonomyManager
 from arcadia_core.managers.human_interface import HumanInterface
-from arcadia_core.managers.risk import RiskClassifier
-from arcadia_core.managers.risk_links import assessed_sessions, assessed_tools, assessment_links
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.queries import assessed_sessions, assessed_tools, assessment_links
 from tests.clocks import ManualClock
 
 

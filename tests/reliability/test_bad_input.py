@@ -8,8 +8,6 @@ catastrophically cannot hang the agent.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
 import subprocess
 import time
 from pathlib import Path
@@ -18,27 +16,17 @@ import pytest
 
 from arcadia_core.db import Database
 from arcadia_core.errors import InvalidInput, NotFound
-from arcadia_core.managers import AutonomyManager, HumanInterface, InjectionType, RiskClassifier
-from arcadia_core.managers.risk import RiskLevel, RiskPattern
-from arcadia_tui.cli import main
+from arcadia_core.managers import HumanInterface, InjectionType
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
 from tests.cli_helpers import arcadia
-from tests.cli_inprocess import CliResult
+from tests.cli_inprocess import CliResult, run_main
 from tests.reliability.helpers import report
 
 pytestmark = pytest.mark.reliability
 
 POINT = "INJ-1-1"
-
-
-def run_main(*args: str | Path) -> CliResult:
-    """The whole `arcadia` command (TUI and demo included) in this process."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(arg) for arg in args])
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-    return CliResult(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

@@ -33,10 +33,10 @@ from arcadia_core.legacy import import_legacy
 from arcadia_core.legacy import parsers as p
 from arcadia_core.legacy import parsers_memory as pm
 from arcadia_core.legacy.parsers import RecordError
-from arcadia_core.managers.escalation import EscalationEngine
-from arcadia_core.managers.escalation_rules import (
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.escalation.records import EscalationRule
+from arcadia_core.managers.escalation.rules import (
     CONDITION_TYPES,
-    EscalationRule,
     check_rule,
     context_summary,
     evaluate_condition,

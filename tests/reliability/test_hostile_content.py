@@ -20,17 +20,13 @@ from arcadia_core.config import Settings
 from arcadia_core.db import Database
 from arcadia_core.db.types import JSON_CUT_MARK, MAX_JSON_DEPTH
 from arcadia_core.events import EventType
-from arcadia_core.managers import (
-    AutonomyManager,
-    EscalationEngine,
-    HumanInterface,
-    InjectionPoint,
-    InjectionType,
-    Observability,
-    RiskClassifier,
-)
-from arcadia_core.managers.failure_analysis import FailureAnalyzer
-from arcadia_core.managers.risk import RiskLevel, RiskPattern
+from arcadia_core.managers import HumanInterface, InjectionPoint, InjectionType
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.failure.manager import FailureAnalyzer
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.risk.manager import RiskClassifier
+from arcadia_core.managers.risk.records import RiskLevel, RiskPattern
 from arcadia_tui.app import build_app
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.screens.autonomy import AutonomyScreen

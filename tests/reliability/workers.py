@@ -29,14 +29,11 @@ from typing import Any
 
 from arcadia_core.db import Database, database_path
 from arcadia_core.events import EventType
-from arcadia_core.managers import (
-    AutonomyManager,
-    EscalationEngine,
-    HumanInterface,
-    InjectionType,
-    Observability,
-    RiskClassifier,
-)
+from arcadia_core.managers import HumanInterface, InjectionType
+from arcadia_core.managers.autonomy.manager import AutonomyManager
+from arcadia_core.managers.escalation.manager import EscalationEngine
+from arcadia_core.managers.observability.manager import Observability
+from arcadia_core.managers.risk.manager import RiskClassifier
 from arcadia_core.watch import (
     ChangeFeed,
     EscalationLogged,

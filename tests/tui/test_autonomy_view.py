@@ -8,7 +8,7 @@ from typing import Any
 from textual.widgets import Input
 
 from arcadia_core.db import Database
-from arcadia_core.managers.autonomy import AutonomyManager
+from arcadia_core.managers.autonomy.manager import AutonomyManager
 from arcadia_tui.sample_history import write_history
 from arcadia_tui.screens.autonomy import AutonomyScreen
 from arcadia_tui.screens.autonomy_forms import LevelForm, ThresholdsForm, ToolLevelForm

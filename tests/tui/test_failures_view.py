@@ -9,7 +9,7 @@ from typing import Any
 from textual.widgets import Input
 
 from arcadia_core.db import Database
-from arcadia_core.managers.failure_analysis import FailureAnalyzer, format_report_markdown
+from arcadia_core.managers.failure.manager import FailureAnalyzer, format_report_markdown
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.sample_history import write_history
 from arcadia_tui.screens.export_form import ExportForm

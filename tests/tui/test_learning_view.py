@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from arcadia_core.db import Database
-from arcadia_core.managers.intervention_learning import InterventionLearner, InterventionType
-from arcadia_core.managers.intervention_types import AUTO_APPLY_DISABLED
-from arcadia_core.managers.observability import Observability
+from arcadia_core.managers.intervention.manager import InterventionLearner
+from arcadia_core.managers.intervention.records import AUTO_APPLY_DISABLED, InterventionType
+from arcadia_core.managers.observability.manager import Observability
 from arcadia_tui.sample_history import write_history
 from arcadia_tui.screens.confirm import ConfirmModal
 from arcadia_tui.screens.learning import LearningScreen

@@ -22,7 +22,7 @@ from arcadia_core.managers.human_interface import HumanInterface
 from arcadia_core.models import EscalationLogModel
 from arcadia_tui.app import build_app
 from arcadia_tui.literal import MAX_CELL_CHARS, cell, context_table, literal
-from arcadia_tui.polling import EscalationRow, PointRow
+from arcadia_tui.rows import EscalationRow, PointRow
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.screens.answer import question_text
 from arcadia_tui.widgets.escalation_feed import escalation_context
@@ -73,7 +73,7 @@ def a_point(text: str, context: dict[str, Any], status: str = "pending") -> Poin
     return PointRow(
         point_id="INJ-1-1",
         row_id=1,
-        created_at=SAMPLE_NOW - timedelta(seconds=30),
+        timestamp=SAMPLE_NOW - timedelta(seconds=30),
         session_id=1,
         point_type=text[:40] or "decision",
         severity=3,

@@ -8,7 +8,7 @@ from typing import Any
 from textual.widgets import Input
 
 from arcadia_core.db import Database
-from arcadia_core.managers.risk import RiskClassifier
+from arcadia_core.managers.risk.manager import RiskClassifier
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.sample_history import write_history
 from arcadia_tui.screens.confirm import ConfirmModal

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from arcadia_core.db import Database
-from arcadia_core.managers.observability import Observability
+from arcadia_core.managers.observability.manager import Observability
 from arcadia_core.models import EventModel
 from arcadia_tui.sample import SAMPLE_NOW
 from arcadia_tui.sample_history import write_history

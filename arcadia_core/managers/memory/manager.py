@@ -10,22 +10,22 @@ API convention: ArcadiaForge's synchronous methods (`record_action`, `end_sessio
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from arcadia_core.clock import Clock, utc_now
 from arcadia_core.db import Database
 from arcadia_core.errors import NotFound
-from arcadia_core.managers.memory import hot, tiers
-from arcadia_core.managers.memory.context import MemoryContextMixin
-from arcadia_core.managers.memory.types import (
+from arcadia_core.managers.memory import queries, rules
+from arcadia_core.managers.memory.records import (
     ISSUE_HORIZON_SESSIONS,
-    KNOWLEDGE_TYPES,
     MAX_WARM_SESSIONS,
     ActiveError,
+    AggregateStatistics,
+    ArchivedSession,
     HotState,
     KnowledgeEntry,
     PendingDecision,
@@ -35,8 +35,6 @@ from arcadia_core.managers.memory.types import (
 )
 from arcadia_core.models import (
     ColdMemoryKnowledgeModel,
-    HotMemoryModel,
-    SessionModel,
     WarmMemoryIssueModel,
     WarmMemoryModel,
     WarmMemoryPatternModel,
@@ -44,7 +42,7 @@ from arcadia_core.models import (
 from arcadia_core.sync import blocking
 
 
-class MemoryManager(MemoryContextMixin):
+class MemoryManager:
     """The three memory tiers of one agent session."""
 
     def __init__(
@@ -72,8 +70,8 @@ class MemoryManager(MemoryContextMixin):
         """Start with an empty working context (its clock starts now)."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, now)
-            hot.reset(row, now)
+            row = await queries.hot_row(session, self.session_id, now)
+            rules.reset(row, now)
         return {
             "session_id": self.session_id,
             "started_at": now.isoformat(),
@@ -85,7 +83,7 @@ class MemoryManager(MemoryContextMixin):
     async def get_hot_state_async(self) -> HotState:
         """The current working context (empty when nothing was recorded)."""
         async with self.db.read() as session:
-            row = await hot.find_hot_row(session, self.session_id)
+            row = await queries.find_hot_row(session, self.session_id)
         return HotState.from_row(row) if row is not None else HotState(session_id=self.session_id)
 
     get_hot_state = blocking(get_hot_state_async)
@@ -95,7 +93,7 @@ class MemoryManager(MemoryContextMixin):
         now = self.clock()
         entry = {"action": action, "result": result, "tool": tool, "timestamp": now.isoformat()}
         async with self.db.transaction() as session:
-            hot.append_action(await hot.hot_row(session, self.session_id, now), entry)
+            rules.append_action(await queries.hot_row(session, self.session_id, now), entry)
 
     record_action = blocking(record_action_async)
 
@@ -106,7 +104,7 @@ class MemoryManager(MemoryContextMixin):
         now = self.clock()
         entry = {"timestamp": now.isoformat(), **data}
         async with self.db.transaction() as session:
-            hot.append_action(await hot.hot_row(session, self.session_id, now), entry)
+            rules.append_action(await queries.hot_row(session, self.session_id, now), entry)
 
     add_to_hot = blocking(add_to_hot_async)
 
@@ -114,7 +112,7 @@ class MemoryManager(MemoryContextMixin):
         """Move `path` to the end of the recent files (the last 20 are kept)."""
         now = self.clock()
         async with self.db.transaction() as session:
-            hot.touch_file(await hot.hot_row(session, self.session_id, now), path)
+            rules.touch_file(await queries.hot_row(session, self.session_id, now), path)
 
     record_file_access = blocking(record_file_access_async)
 
@@ -128,8 +126,8 @@ class MemoryManager(MemoryContextMixin):
         """Record an error; a repeat of an unresolved one increments its count."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, now)
-            return hot.record_error(
+            row = await queries.hot_row(session, self.session_id, now)
+            return rules.record_error(
                 row, self.session_id, error_type, message, context, related_features, now
             )
 
@@ -138,8 +136,8 @@ class MemoryManager(MemoryContextMixin):
     async def resolve_error_async(self, error_id: str, resolution: str) -> ActiveError:
         """Mark an active error resolved; at session end its resolution becomes a pattern."""
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, self.clock())
-            resolved = hot.resolve_error(row, error_id, resolution)
+            row = await queries.hot_row(session, self.session_id, self.clock())
+            resolved = rules.resolve_error(row, error_id, resolution)
         if resolved is None:
             raise NotFound(f"no active error {error_id} in session {self.session_id}")
         return resolved
@@ -168,7 +166,7 @@ class MemoryManager(MemoryContextMixin):
             timestamp=now.isoformat(),
         )
         async with self.db.transaction() as session:
-            hot.add_decision(await hot.hot_row(session, self.session_id, now), decision)
+            rules.add_decision(await queries.hot_row(session, self.session_id, now), decision)
         return decision
 
     record_decision = blocking(record_decision_async)
@@ -176,8 +174,8 @@ class MemoryManager(MemoryContextMixin):
     async def resolve_decision_async(self, decision_id: str, choice: str) -> PendingDecision:
         """Mark a pending decision taken."""
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, self.clock())
-            resolved = hot.resolve_decision(row, decision_id, choice)
+            row = await queries.hot_row(session, self.session_id, self.clock())
+            resolved = rules.resolve_decision(row, decision_id, choice)
         if resolved is None:
             raise NotFound(f"no pending decision {decision_id} in session {self.session_id}")
         return resolved
@@ -190,7 +188,7 @@ class MemoryManager(MemoryContextMixin):
         """Set the feature, task and keywords the session is focused on."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.hot_row(session, self.session_id, now)
+            row = await queries.hot_row(session, self.session_id, now)
             row.current_feature = feature
             row.current_task = task
             row.focus_keywords = list(keywords or [])
@@ -216,9 +214,9 @@ class MemoryManager(MemoryContextMixin):
         """Summarise the session into warm memory, then clear its hot row and archive old ones."""
         now = self.clock()
         async with self.db.transaction() as session:
-            row = await hot.find_hot_row(session, self.session_id)
+            row = await queries.find_hot_row(session, self.session_id)
             state = HotState.from_row(row) if row is not None else HotState(self.session_id)
-            summary = await self._promote_hot(
+            summary = await queries.promote_hot(
                 session,
                 state,
                 now,
@@ -234,51 +232,10 @@ class MemoryManager(MemoryContextMixin):
                 human_interventions=human_interventions,
                 last_checkpoint_id=last_checkpoint_id,
             )
-            await tiers.archive_old_sessions(session, self.max_warm_sessions)
+            await queries.archive_old_sessions(session, self.max_warm_sessions)
         return summary
 
     end_session = blocking(end_session_async)
-
-    async def _promote_hot(
-        self, session: Any, state: HotState, now: datetime, **counts: Any
-    ) -> SessionSummary:
-        started = datetime.fromisoformat(state.started_at) if state.started_at else now
-        resolved = [error for error in state.active_errors if error.get("resolved")]
-        summary = SessionSummary(
-            session_id=state.session_id,
-            started_at=started.isoformat(),
-            ended_at=now.isoformat(),
-            duration_seconds=max(0.0, (now - started).total_seconds()),
-            errors_encountered=list(state.active_errors),
-            errors_resolved=resolved,
-            last_feature_worked=state.current_feature,
-            **counts,
-        )
-        await tiers.upsert_summary(session, summary)
-        for error in state.unresolved_errors:
-            await tiers.carry_issue(session, state.session_id, error)
-        for error in resolved:
-            if error.get("resolution"):
-                problem = f"{error['error_type']}: {error['message']}"
-                await tiers.learn(
-                    session,
-                    state.session_id,
-                    problem,
-                    error["resolution"],
-                    "fix",
-                    [error["error_type"]],
-                    now,
-                )
-                await session.execute(
-                    delete(WarmMemoryIssueModel).where(
-                        WarmMemoryIssueModel.issue_id
-                        == f"ISSUE-{hot.error_key(error['error_type'], error['message'])}"
-                    )
-                )
-        await session.execute(
-            delete(HotMemoryModel).where(HotMemoryModel.session_id == state.session_id)
-        )
-        return summary
 
     # -- warm tier ---------------------------------------------------------------------------
 
@@ -291,7 +248,7 @@ class MemoryManager(MemoryContextMixin):
     ) -> ProvenPattern:
         """Remember a solution that worked (an identical one gains a success instead)."""
         async with self.db.transaction() as session:
-            row = await tiers.learn(
+            row = await queries.learn(
                 session,
                 self.session_id,
                 problem,
@@ -315,7 +272,7 @@ class MemoryManager(MemoryContextMixin):
             )
             if row is None:
                 raise NotFound(f"no memory pattern {pattern_id}")
-            await tiers.record_success(session, row, self.session_id, self.clock())
+            await queries.record_success(session, row, self.session_id, self.clock())
             return ProvenPattern.from_row(row)
 
     record_pattern_success = blocking(record_pattern_success_async)
@@ -324,13 +281,8 @@ class MemoryManager(MemoryContextMixin):
         self, limit: int = 20, high_priority_only: bool = False
     ) -> list[UnresolvedIssue]:
         """Open issues, most urgent (priority, then most frequent) first."""
-        query = select(WarmMemoryIssueModel).order_by(
-            WarmMemoryIssueModel.priority, WarmMemoryIssueModel.times_encountered.desc()
-        )
-        if high_priority_only:
-            query = query.where(WarmMemoryIssueModel.priority <= 2)
         async with self.db.read() as session:
-            return [UnresolvedIssue.from_row(r) for r in await session.scalars(query.limit(limit))]
+            return await queries.unresolved_issues(session, limit, high_priority_only)
 
     get_unresolved_issues = blocking(get_unresolved_issues_async)
 
@@ -344,7 +296,7 @@ class MemoryManager(MemoryContextMixin):
                 raise NotFound(f"no open issue {issue_id}")
             if solution:
                 problem = f"{row.issue_type}: {row.description}"
-                await tiers.learn(
+                await queries.learn(
                     session,
                     self.session_id,
                     problem,
@@ -361,11 +313,8 @@ class MemoryManager(MemoryContextMixin):
         self, limit: int = MAX_WARM_SESSIONS
     ) -> list[SessionSummary]:
         """Warm session summaries, newest first."""
-        query = select(WarmMemoryModel).order_by(
-            WarmMemoryModel.ended_at.desc(), WarmMemoryModel.session_id.desc()
-        )
         async with self.db.read() as session:
-            return [SessionSummary.from_row(r) for r in await session.scalars(query.limit(limit))]
+            return await queries.session_summaries(session, limit)
 
     get_session_summaries = blocking(get_session_summaries_async)
 
@@ -380,21 +329,16 @@ class MemoryManager(MemoryContextMixin):
         source_sessions: list[int] | None = None,
     ) -> KnowledgeEntry:
         """Add long-term knowledge (`K-<n>`; unknown types become best_practice)."""
-        kind = knowledge_type if knowledge_type in KNOWLEDGE_TYPES else "best_practice"
         async with self.db.transaction() as session:
-            row = ColdMemoryKnowledgeModel(
-                knowledge_id=f"pending-{uuid.uuid4()}",
-                created_at=self.clock(),
-                knowledge_type=kind,
-                title=title[:255],
-                description=description,
-                context_keywords=list(context_keywords or []),
-                source_sessions=list(source_sessions or [self.session_id]),
+            return await queries.add_knowledge(
+                session,
+                knowledge_type,
+                title,
+                description,
+                list(context_keywords or []),
+                list(source_sessions or [self.session_id]),
+                self.clock(),
             )
-            session.add(row)
-            await session.flush()
-            row.knowledge_id = f"K-{row.id}"
-            return KnowledgeEntry.from_row(row)
 
     add_knowledge = blocking(add_knowledge_async)
 
@@ -423,44 +367,172 @@ class MemoryManager(MemoryContextMixin):
         issue_horizon: int = ISSUE_HORIZON_SESSIONS,
     ) -> dict[str, int]:
         """Promote abandoned hot rows, archive old warm summaries, drop long-unseen issues."""
-        now = self.clock()
         async with self.db.transaction() as session:
-            ended = select(SessionModel.id).where(SessionModel.end_time.is_not(None))
-            stale = list(
-                await session.scalars(
-                    select(HotMemoryModel).where(
-                        HotMemoryModel.session_id != self.session_id,
-                        (HotMemoryModel.session_id.in_(ended))
-                        | (HotMemoryModel.started_at < now - stale_hot_after),
-                    )
-                )
+            return await queries.prune_tiers(
+                session,
+                self.session_id,
+                self.clock(),
+                stale_hot_after=stale_hot_after,
+                issue_horizon=issue_horizon,
+                keep_warm=self.max_warm_sessions,
             )
-            for row in stale:
-                await self._promote_hot(
-                    session,
-                    HotState.from_row(row),
-                    now,
-                    ending_state="interrupted",
-                    features_started=0,
-                    features_completed=0,
-                    features_regressed=0,
-                    key_decisions=[],
-                    patterns_discovered=[],
-                    warnings_for_next=[],
-                    tool_calls=0,
-                    escalations=0,
-                    human_interventions=0,
-                    last_checkpoint_id=None,
-                )
-            archived = await tiers.archive_old_sessions(session, self.max_warm_sessions)
-            newest = await session.scalar(select(func.max(WarmMemoryIssueModel.last_seen_session)))
-            dropped = await tiers.prune_issues(
-                session, max(self.session_id, newest or 0), issue_horizon
-            )
-        return {
-            "hot_promoted": len(stale),
-            "warm_archived": len(archived),
-            "issues_dropped": dropped,
-        }
 
     prune = blocking(prune_async)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def find_relevant_patterns_async(
+        self, query: str, limit: int = 10
+    ) -> list[ProvenPattern]:
+        """Warm patterns for `query`, best first (relevance × confidence)."""
+        async with self.db.read() as session:
+            rows = await queries.search_patterns(session, query, limit)
+            return [ProvenPattern.from_row(row) for row in rows]
+
+    find_relevant_patterns = blocking(find_relevant_patterns_async)
+
+    async def find_relevant_knowledge_async(
+        self, query: str, limit: int = 10
+    ) -> list[KnowledgeEntry]:
+        """Cold knowledge for `query`, best first (relevance × confidence)."""
+        async with self.db.read() as session:
+            rows = await queries.search_knowledge(session, query, limit)
+            return [KnowledgeEntry.from_row(row) for row in rows]
+
+    find_relevant_knowledge = blocking(find_relevant_knowledge_async)
+
+    async def find_solutions_async(self, query: str) -> list[dict[str, Any]]:
+        """Matching patterns, then matching knowledge, as plain dicts."""
+        solutions: list[dict[str, Any]] = [
+            {
+                "type": "pattern",
+                "pattern_id": p.pattern_id,
+                "problem": p.problem,
+                "solution": p.solution,
+                "confidence": p.confidence,
+            }
+            for p in await self.find_relevant_patterns_async(query)
+        ]
+        solutions += [
+            {
+                "type": "knowledge",
+                "knowledge_id": k.knowledge_id,
+                "title": k.title,
+                "description": k.description,
+                "confidence": k.confidence,
+            }
+            for k in await self.find_relevant_knowledge_async(query)
+        ]
+        return solutions
+
+    find_solutions = blocking(find_solutions_async)
+
+    async def get_archived_sessions_async(self, limit: int = 20) -> list[ArchivedSession]:
+        """Cold session records, newest first."""
+        async with self.db.read() as session:
+            return await queries.archived_sessions(session, limit)
+
+    get_archived_sessions = blocking(get_archived_sessions_async)
+
+    async def _hot_state(self) -> HotState | None:
+        async with self.db.read() as session:
+            row = await queries.find_hot_row(session, self.session_id)
+        return HotState.from_row(row) if row is not None else None
+
+    async def _latest_warm(self) -> WarmMemoryModel | None:
+        async with self.db.read() as session:
+            return await queries.latest_warm(session)
+
+    async def get_hot_context_async(self) -> str:
+        """The working context as a prompt block."""
+        return rules.hot_context_block(await self._hot_state())
+
+    get_hot_context = blocking(get_hot_context_async)
+
+    async def get_warm_context_async(self) -> str:
+        """The last session's summary as a prompt block."""
+        return rules.warm_context_block(await self._latest_warm())
+
+    get_warm_context = blocking(get_warm_context_async)
+
+    async def get_cold_context_async(self) -> str:
+        """The three most verified knowledge entries as a prompt block."""
+        async with self.db.read() as session:
+            rows = await queries.most_verified_knowledge(session, 3)
+        return rules.cold_context_block(rows)
+
+    get_cold_context = blocking(get_cold_context_async)
+
+    async def get_full_context_async(self) -> str:
+        """Hot, warm and cold blocks separated by blank lines."""
+        return "\n\n".join(
+            [
+                await self.get_hot_context_async(),
+                await self.get_warm_context_async(),
+                await self.get_cold_context_async(),
+            ]
+        )
+
+    get_full_context = blocking(get_full_context_async)
+
+    async def get_context_size_async(self) -> dict[str, int]:
+        """How many items each tier holds for this session."""
+        async with self.db.read() as session:
+            knowledge = await queries.knowledge_count(session)
+        state = await self._hot_state() or HotState(self.session_id)
+        warm_row = await self._latest_warm()
+        hot_size = (
+            len(state.recent_actions)
+            + len(state.recent_files)
+            + len(state.active_errors)
+            + len(state.pending_decisions)
+        )
+        warm_size = (
+            len(warm_row.errors_encountered or []) + len(warm_row.patterns_discovered or [])
+            if warm_row is not None
+            else 0
+        )
+        return {
+            "hot": hot_size,
+            "warm": warm_size,
+            "cold": knowledge,
+            "total": hot_size + warm_size + knowledge,
+        }
+
+    get_context_size = blocking(get_context_size_async)
+
+    async def get_statistics_async(self) -> AggregateStatistics:
+        """Totals over archived sessions and knowledge (SQL aggregates)."""
+        async with self.db.read() as session:
+            return await queries.memory_statistics(session)
+
+    get_statistics = blocking(get_statistics_async)
+
+    async def get_summary_async(self) -> dict[str, Any]:
+        """Counts per tier: the hot working set, the last warm summary, the cold archive."""
+        state = await self._hot_state() or HotState(self.session_id)
+        warm_row = await self._latest_warm()
+        statistics = await self.get_statistics_async()
+        return {
+            "session_id": self.session_id,
+            "hot": {
+                "current_feature": state.current_feature,
+                "current_task": state.current_task,
+                "recent_actions": len(state.recent_actions),
+                "recent_files": len(state.recent_files),
+                "active_errors": len(state.unresolved_errors),
+                "pending_decisions": rules.pending_count(state),
+            },
+            "warm": {
+                "last_session": warm_row.session_id if warm_row else None,
+                "features_completed": warm_row.features_completed if warm_row else 0,
+                "features_regressed": warm_row.features_regressed if warm_row else 0,
+                "ending_state": warm_row.ending_state if warm_row else None,
+            },
+            "cold": {
+                "sessions": statistics.total_sessions,
+                "knowledge_entries": statistics.knowledge_entries,
+            },
+        }
+
+    get_summary = blocking(get_summary_async)
