@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 FastCommand = Callable[[list[str]], int]
 """Takes the arguments after the command's name; returns the exit code."""
 
-FAST_COMMANDS: dict[str, str] = {}
+FAST_COMMANDS: dict[str, str] = {"hook": "arcadia_core.cli.hook:main"}
 """Command name -> `"module:function"` (a `FastCommand`), dispatched on `argv[0]` alone.
 
 The hook point for `arcadia hook <agent>`: register it here, e.g.

@@ -66,6 +66,20 @@ CORE_COMMANDS: dict[str, LazyCommand] = {
         "arcadia_core.cli.report_commands:report",
         "Failure reports, risk assessments and run metrics.",
     ),
+    "hook": LazyCommand(
+        "arcadia_core.cli.agent_commands:hook",
+        "Answer one hook event of a coding agent (run by the agent).",
+    ),
+    "install": LazyCommand(
+        "arcadia_core.cli.agent_commands:install", "Add Arcadia's hooks to an agent's settings."
+    ),
+    "uninstall": LazyCommand(
+        "arcadia_core.cli.agent_commands:uninstall", "Remove Arcadia's hooks from an agent."
+    ),
+    "doctor": LazyCommand(
+        "arcadia_core.cli.agent_commands:doctor",
+        "Check the hooks, the hook command and the database.",
+    ),
     "db": LazyCommand("arcadia_core.cli.db_commands:db", "Inspect the project database."),
     "migrate": LazyCommand(
         "arcadia_core.cli.legacy_commands:migrate",
