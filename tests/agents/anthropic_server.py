@@ -65,45 +65,72 @@ def tool_results_in(body: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def session_of(record: Recorded) -> str | None:
+    """Claude Code's session id: header `x-claude-code-session-id`, else `metadata.user_id`."""
+    if record.headers.get("x-claude-code-session-id"):
+        return record.headers["x-claude-code-session-id"]
+    try:
+        return json.loads(record.json["metadata"]["user_id"]).get("session_id")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 class AnthropicServer(ScriptedModelServer):
     """Scripted `/v1/messages` (+ `count_tokens`). See the module docstring."""
 
     # -- assertions helpers -------------------------------------------------------------------
 
-    def main_requests(self) -> list[Recorded]:
+    def main_requests(self, session_id: str | None = None) -> list[Recorded]:
         """The agent's own model calls (requests that carried tools), in arrival order."""
-        return self.recorded("main")
+        return [r for r in self.recorded("main") if session_id in (None, r.session_id)]
 
-    def tool_results(self) -> dict[str, ToolResult]:
-        """Every tool result the model received so far, by tool_use_id (first sighting)."""
+    def sessions(self) -> list[str]:
+        """The agent session ids seen, in order of first request."""
+        return list(dict.fromkeys(r.session_id for r in self.recorded() if r.session_id))
+
+    def tool_results(self, session_id: str | None = None) -> dict[str, ToolResult]:
+        """Every tool result the model received so far, by tool_use_id (first sighting).
+
+        Scripted tool_use ids repeat across sessions (`toolu_TURN_CALL`): with several runs on
+        one server pass `session_id` (e.g. `ClaudeResult.session_id`); an id seen in two
+        sessions without it is an error rather than a guess."""
         results: dict[str, ToolResult] = {}
+        owner: dict[str, str | None] = {}
         for record in self.recorded():
-            if record.kind not in ("main", "side"):
+            if record.kind not in ("main", "side") or session_id not in (None, record.session_id):
                 continue
             for block in tool_results_in(record.json):
                 tool_use_id = str(block.get("tool_use_id"))
                 if tool_use_id not in results:
+                    owner[tool_use_id] = record.session_id
                     results[tool_use_id] = ToolResult(
                         tool_use_id, content_text(block.get("content")), bool(block.get("is_error")),
                         record.seq, block,
                     )
+                elif owner[tool_use_id] != record.session_id:
+                    raise AssertionError(
+                        f"{tool_use_id} was answered in sessions {owner[tool_use_id]} and "
+                        f"{record.session_id}: pass session_id="
+                    )
         return results
 
-    def tool_result(self, tool_use_id: str, timeout: float = 0.0) -> ToolResult:
+    def tool_result(
+        self, tool_use_id: str, timeout: float = 0.0, session_id: str | None = None
+    ) -> ToolResult:
         """The result of one tool call as the model received it; waits up to `timeout` s."""
         if timeout > 0:
-            self.wait_for(lambda _: tool_use_id in self.tool_results(), timeout)
-        results = self.tool_results()
+            self.wait_for(lambda _: tool_use_id in self.tool_results(session_id), timeout)
+        results = self.tool_results(session_id)
         if tool_use_id not in results:
             raise AssertionError(
                 f"the model never received a tool_result for {tool_use_id}; got {sorted(results)}"
             )
         return results[tool_use_id]
 
-    def user_texts(self) -> list[str]:
+    def user_texts(self, session_id: str | None = None) -> list[str]:
         """Every text block of a user message the model received (hook context, feedback…)."""
         texts: list[str] = []
-        for record in self.main_requests():
+        for record in self.main_requests(session_id):
             for message in record.json.get("messages") or []:
                 if message.get("role") != "user":
                     continue
@@ -117,6 +144,7 @@ class AnthropicServer(ScriptedModelServer):
     # -- protocol -----------------------------------------------------------------------------
 
     def route(self, record: Recorded) -> Reply:
+        record.session_id = session_of(record)
         if record.method != "POST":
             record.kind = "unknown"
             return Reply.json(404, {"type": "error", "error": {"type": "not_found_error",

@@ -236,8 +236,8 @@ class ClaudeProject:
         script.chmod(0o755)
         return shlex.quote(str(script))
 
-    def hook_calls(self, tag: str | None = None) -> list[HookCall]:
-        """The runs of `hook_command` hooks so far, by start time."""
+    def hook_calls(self, tag: str | None = None, session_id: str | None = None) -> list[HookCall]:
+        """The runs of `hook_command` hooks so far (of one tag or agent session), by start."""
         calls = []
         for path in sorted(self.hook_log.glob("*.json")):
             started, pid, name = path.stem.split("-", 2)
@@ -248,6 +248,8 @@ class ClaudeProject:
                 payload = json.loads(path.read_text() or "{}")
             except ValueError:
                 payload = {"_unparsed": path.read_text()}
+            if session_id is not None and payload.get("session_id") != session_id:
+                continue
             calls.append(HookCall(name, int(pid), float(started),
                                   float(end.read_text()) if end.exists() else None, payload))
         return sorted(calls, key=lambda c: c.started)

@@ -89,6 +89,7 @@ class Recorded:
     body: Any  # parsed JSON, or the raw text when it was not JSON, or None
     kind: str = "other"  # set by the protocol: "main", "side", "count_tokens", ...
     turn: int | None = None  # index of the scripted turn answered, for "main" requests
+    session_id: str | None = None  # the agent's session, where the protocol tells it
     status: int = 0
 
     @property

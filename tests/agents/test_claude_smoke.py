@@ -10,7 +10,13 @@ import time
 import pytest
 
 from tests.agents.anthropic_server import AnthropicServer
-from tests.agents.claude import Claude, ClaudeProject, hooks_config, pre_tool_use_reply
+from tests.agents.claude import (
+    CLAUDE_CODE_VERSION,
+    Claude,
+    ClaudeProject,
+    hooks_config,
+    pre_tool_use_reply,
+)
 from tests.agents.model_server import bash, calls, say, use
 
 pytestmark = pytest.mark.agents
@@ -18,8 +24,6 @@ pytestmark = pytest.mark.agents
 
 def test_binary_is_the_pinned_version(claude_bin) -> None:
     import subprocess
-
-    from tests.agents.claude import CLAUDE_CODE_VERSION
 
     out = subprocess.run([str(claude_bin), "--version"], capture_output=True, text=True, timeout=30)
     assert out.stdout.startswith(CLAUDE_CODE_VERSION), out
@@ -44,8 +48,11 @@ def test_allow_hook_lets_the_command_run_and_the_model_sees_its_output(
     assert hook_call.input["tool_use_id"] == "toolu_00_00"
     assert hook_call.input["session_id"] == result.session_id
     assert hook_call.input["cwd"] == str(claude_project.dir)
-    # the model's two turns, and nothing reached past the scripted server
-    assert [r.turn for r in anthropic_server.main_requests()] == [0, 1]
+    # the model's two turns, from the pinned binary, and nothing the scripted server did not know
+    requests = anthropic_server.main_requests()
+    assert [r.turn for r in requests] == [0, 1]
+    assert requests[0].headers["user-agent"].startswith(f"claude-cli/{CLAUDE_CODE_VERSION} ")
+    assert requests[0].session_id == result.session_id
     assert anthropic_server.recorded("unknown") == []
 
 
