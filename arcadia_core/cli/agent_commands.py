@@ -1,4 +1,4 @@
-"""`arcadia install`, `arcadia uninstall`, `arcadia doctor` and the listed form of `arcadia hook`."""
+"""`arcadia install`, `uninstall`, `doctor` and the listed form of `arcadia hook`."""
 
 from __future__ import annotations
 
