@@ -1,0 +1,155 @@
+"""Smoke tests of the Codex end-to-end infrastructure: the real Codex CLI, the scripted Responses
+server and trivial `sh` hooks (no Arcadia code). They pin the facts of agent-hooks.md section 3
+that Arcadia's Codex hook will rely on."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.agents.codex_fixtures import (  # noqa: F401 - fixtures
+    CodexEnv,
+    CodexRun,
+    codex,
+    codex_bin,
+    hook_group,
+    permission_request_allow,
+    permission_request_deny,
+    pre_tool_use_allow,
+    pre_tool_use_deny,
+    responses_server,
+)
+from tests.agents.codex_gemini_helpers import answer_hook, sh_hook, wait_for, waiting_sh_hook
+from tests.agents.responses_server import exec_command
+
+RUN_TIMEOUT = 90.0
+
+
+def outputs_of(codex: CodexEnv) -> list[str]:
+    """The `function_call_output` texts the model was sent, in order."""
+    return [str(item.get("output")) for request in codex.server.main_requests
+            for item in request.function_call_outputs()]
+
+
+def last_output(codex: CodexEnv) -> str:
+    outputs = outputs_of(codex)
+    assert outputs, "the model never got a tool output"
+    return outputs[-1]
+
+
+def timed(label: str, run: CodexRun) -> None:
+    print(f"[timing] codex {label}: {run.duration:.2f}s")
+
+
+def test_pre_tool_use_deny_blocks_the_command(codex: CodexEnv) -> None:
+    record = codex.root / "pre.json"
+    codex.server.script = [[exec_command("touch marker")]]
+    codex.write_hooks({"PreToolUse": [
+        hook_group(sh_hook(pre_tool_use_deny("no touching here"), record=record))]})
+
+    run = codex.run("make a marker", timeout=RUN_TIMEOUT)
+    timed("PreToolUse deny", run)
+
+    assert run.returncode == 0, run.describe()
+    assert not (codex.project / "marker").exists()
+    assert "Command blocked by PreToolUse hook: no touching here" in last_output(codex)
+    assert len(codex.server.main_requests) == 2
+    assert codex.server.guardian_requests == []
+    stdin = json.loads(record.read_text())
+    assert stdin["hook_event_name"] == "PreToolUse"
+    assert stdin["tool_name"] == "Bash"
+    assert stdin["tool_input"] == {"command": "touch marker"}
+    assert stdin["tool_use_id"] == "call_00_00"
+    assert stdin["permission_mode"] == "default"  # --approve-for-me
+    assert stdin["cwd"] == str(codex.project)
+
+
+def test_pre_tool_use_allow_lets_the_command_run(codex: CodexEnv) -> None:
+    codex.server.script = [[exec_command("touch marker && echo MADE")]]
+    codex.write_hooks({"PreToolUse": [hook_group(sh_hook(pre_tool_use_allow()))]})
+
+    run = codex.run("make a marker", timeout=RUN_TIMEOUT)
+    timed("PreToolUse allow", run)
+
+    assert run.returncode == 0, run.describe()
+    assert (codex.project / "marker").exists()
+    assert "MADE" in last_output(codex)
+    assert run.agent_messages[-1:] == ["done"]
+
+
+@pytest.mark.parametrize("verdict", ["allow", "deny"])
+def test_permission_request_decides_an_escalated_command(codex: CodexEnv, verdict: str) -> None:
+    outside = codex.root / "outside.txt"
+    record = codex.root / "permission.json"
+    # The guardian is told the opposite, so that the outcome proves the hook decided.
+    codex.server.guardian_outcome = "deny" if verdict == "allow" else "allow"
+    codex.server.script = [[exec_command(f"touch {outside} && echo ESCALATED-RAN", escalated=True,
+                                         justification="write outside the workspace")]]
+    reply = permission_request_allow() if verdict == "allow" else permission_request_deny(
+        "human said no")
+    codex.write_hooks({"PermissionRequest": [hook_group(sh_hook(reply, record=record))]})
+
+    run = codex.run("write outside", timeout=RUN_TIMEOUT)
+    timed(f"PermissionRequest {verdict}", run)
+
+    assert run.returncode == 0, run.describe()
+    assert codex.server.guardian_requests == []
+    stdin = json.loads(record.read_text())
+    assert stdin["hook_event_name"] == "PermissionRequest"
+    assert stdin["tool_name"] == "Bash"
+    assert stdin["tool_input"]["description"] == "write outside the workspace"
+    assert "tool_use_id" not in stdin
+    if verdict == "allow":
+        assert outside.exists()
+        assert "ESCALATED-RAN" in last_output(codex)
+    else:
+        assert not outside.exists()
+        # exec_command failed: CreateProcess { message: "Rejected(\"human said no\")" }
+        assert "Rejected(" in last_output(codex)
+        assert "human said no" in last_output(codex)
+
+
+@pytest.mark.parametrize("outcome", ["allow", "deny"])
+def test_guardian_decides_an_escalated_command_without_hooks(codex: CodexEnv,
+                                                             outcome: str) -> None:
+    outside = codex.root / "outside.txt"
+    codex.server.guardian_outcome = outcome
+    codex.server.script = [[exec_command(f"touch {outside}", escalated=True)]]
+
+    run = codex.run("write outside", timeout=RUN_TIMEOUT)
+    timed(f"guardian {outcome}", run)
+
+    assert run.returncode == 0, run.describe()
+    assert len(codex.server.guardian_requests) == 1
+    assert outside.exists() == (outcome == "allow")
+    if outcome == "deny":
+        assert "rejected due to unacceptable risk" in last_output(codex)
+
+
+def test_a_permission_request_waits_for_a_late_answer(codex: CodexEnv) -> None:
+    """The background helper: the agent blocks in the hook until the test (the 'person')
+    answers; meanwhile no further model request is made."""
+    outside = codex.root / "outside.txt"
+    answer, started = codex.root / "answer.json", codex.root / "hook-started"
+    codex.server.guardian_outcome = "deny"
+    codex.server.script = [[exec_command(f"touch {outside}", escalated=True)]]
+    codex.write_hooks({"PermissionRequest": [
+        hook_group(waiting_sh_hook(answer, started=started, max_wait=60), timeout=90)]})
+
+    with codex.start("write outside") as process:
+        wait_for(started.exists, timeout=RUN_TIMEOUT, what="the PermissionRequest hook")
+        time.sleep(1.0)  # the agent keeps waiting for the answer
+        assert process.running()
+        assert len(codex.server.main_requests) == 1
+        answer_hook(answer, permission_request_allow())
+        result = process.wait(RUN_TIMEOUT)
+    run = CodexRun.parse(result)
+    timed("PermissionRequest answered late", run)
+
+    assert run.returncode == 0, run.describe()
+    assert outside.exists()
+    assert codex.server.guardian_requests == []
+    assert len(codex.server.main_requests) == 2
