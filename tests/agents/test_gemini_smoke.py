@@ -1,0 +1,95 @@
+"""Smoke tests of the Gemini end-to-end infrastructure: the real Gemini CLI, the scripted Gemini
+API server and trivial `sh` hooks (no Arcadia code). They pin the facts of agent-hooks.md section 4
+that Arcadia's Gemini hook will rely on."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.agents.codex_gemini_helpers import answer_hook, sh_hook, wait_for, waiting_sh_hook
+from tests.agents.gemini_fixtures import (  # noqa: F401 - fixtures
+    GeminiEnv,
+    GeminiRun,
+    before_tool_allow,
+    before_tool_deny,
+    gemini,
+    gemini_bin,
+    gemini_server,
+    hook_group,
+)
+from tests.agents.gemini_server import run_shell_command
+
+RUN_TIMEOUT = 120.0
+
+
+def function_responses(gemini: GeminiEnv) -> list[dict]:
+    """The `functionResponse.response` objects the model was sent by the last main request."""
+    requests = gemini.server.main_requests
+    assert requests, "no main-loop request reached the server"
+    return [fr.get("response") or {} for fr in requests[-1].function_responses()]
+
+
+def timed(label: str, run: GeminiRun) -> None:
+    print(f"[timing] gemini {label}: {run.duration:.2f}s")
+
+
+def test_before_tool_deny_blocks_the_tool(gemini: GeminiEnv) -> None:
+    record = gemini.root / "before-tool.json"
+    gemini.server.script = [[run_shell_command("touch marker && echo RAN", "make a marker")]]
+    gemini.write_hooks({"BeforeTool": [
+        hook_group(sh_hook(before_tool_deny("no touching here"), record=record))]})
+
+    run = gemini.run("make a marker", timeout=RUN_TIMEOUT)
+    timed("BeforeTool deny", run)
+
+    assert run.returncode == 0, run.describe()
+    assert not (gemini.project / "marker").exists()
+    assert function_responses(gemini) == [{"error": "Tool execution blocked: no touching here"}]
+    assert run.response == "done"
+    assert run.tool_stats("run_shell_command").get("fail") == 1
+    stdin = json.loads(record.read_text())
+    assert stdin["hook_event_name"] == "BeforeTool"
+    assert stdin["tool_name"] == "run_shell_command"
+    assert stdin["tool_input"] == {"command": "touch marker && echo RAN",
+                                   "description": "make a marker"}
+    assert stdin["cwd"] == str(gemini.project)
+    # The router's classifier call came first and was answered with its own schema.
+    assert len(gemini.server.router_requests) == 1
+    assert gemini.server.requests[0].kind == "router"
+
+
+def test_before_tool_allow_lets_the_tool_run(gemini: GeminiEnv) -> None:
+    gemini.server.script = [[run_shell_command("touch marker && echo RAN")]]
+    gemini.write_hooks({"BeforeTool": [hook_group(sh_hook(before_tool_allow()))]})
+
+    run = gemini.run("make a marker", timeout=RUN_TIMEOUT)
+    timed("BeforeTool allow", run)
+
+    assert run.returncode == 0, run.describe()
+    assert (gemini.project / "marker").exists()
+    [response] = function_responses(gemini)
+    assert "RAN" in response.get("output", ""), response
+    assert run.tool_stats("run_shell_command").get("success") == 1
+
+
+def test_a_before_tool_hook_waits_for_a_late_answer(gemini: GeminiEnv) -> None:
+    """The background helper: the agent blocks in BeforeTool until the test answers deny."""
+    answer, started = gemini.root / "answer.json", gemini.root / "hook-started"
+    gemini.server.script = [[run_shell_command("touch marker")]]
+    gemini.write_hooks({"BeforeTool": [
+        hook_group(waiting_sh_hook(answer, started=started, max_wait=60), timeout_ms=90_000)]})
+
+    with gemini.start("make a marker") as process:
+        wait_for(started.exists, timeout=RUN_TIMEOUT, what="the BeforeTool hook")
+        time.sleep(1.0)  # the agent keeps waiting for the answer
+        assert process.running()
+        assert len(gemini.server.main_requests) == 1
+        answer_hook(answer, before_tool_deny("a person said no"))
+        result = process.wait(RUN_TIMEOUT)
+    run = GeminiRun.parse(result)
+    timed("BeforeTool answered late", run)
+
+    assert run.returncode == 0, run.describe()
+    assert not (gemini.project / "marker").exists()
+    assert function_responses(gemini) == [{"error": "Tool execution blocked: a person said no"}]
