@@ -6,6 +6,7 @@ A missing agent binary skips the test locally and FAILS it where env `CI` is set
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -40,7 +41,6 @@ def base_env(home: Path, **extra: str) -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
         "HOME": str(home),
         "LANG": os.environ.get("LANG", "C.UTF-8"),
-        "TERM": "dumb",
         "NO_COLOR": "1",
     }
     if "TMPDIR" in os.environ:
@@ -60,8 +60,10 @@ class ProcessResult:
     duration: float
 
     def describe(self) -> str:
-        return (f"rc={self.returncode} after {self.duration:.2f}s\n"
-                f"--- stdout (tail)\n{self.stdout[-3000:]}\n--- stderr (tail)\n{self.stderr[-3000:]}")
+        return (
+            f"rc={self.returncode} after {self.duration:.2f}s\n"
+            f"--- stdout (tail)\n{self.stdout[-3000:]}\n--- stderr (tail)\n{self.stderr[-3000:]}"
+        )
 
 
 class BackgroundProcess:
@@ -73,8 +75,14 @@ class BackgroundProcess:
         self.argv = list(argv)
         self.started = time.monotonic()
         self.popen = subprocess.Popen(
-            self.argv, cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            self.argv,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
         self._reaped = False
 
@@ -84,10 +92,8 @@ class BackgroundProcess:
     def kill(self) -> None:
         """Kill the process group this process leads (only what this helper started)."""
         if self.popen.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def wait(self, timeout: float) -> ProcessResult:
         try:
@@ -102,8 +108,9 @@ class BackgroundProcess:
                 + ProcessResult(self.argv, -9, stdout, stderr, duration).describe()
             ) from None
         self._reaped = True
-        return ProcessResult(self.argv, self.popen.returncode, stdout, stderr,
-                             time.monotonic() - self.started)
+        return ProcessResult(
+            self.argv, self.popen.returncode, stdout, stderr, time.monotonic() - self.started
+        )
 
     def __enter__(self) -> BackgroundProcess:
         return self
@@ -111,22 +118,26 @@ class BackgroundProcess:
     def __exit__(self, *exc: object) -> None:
         self.kill()
         if not self._reaped:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.communicate(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
             self._reaped = True
 
 
-def run_process(argv: Sequence[str], *, env: Mapping[str, str], cwd: Path,
-                timeout: float) -> ProcessResult:
+def run_process(
+    argv: Sequence[str], *, env: Mapping[str, str], cwd: Path, timeout: float
+) -> ProcessResult:
     """Run to the end with a hard timeout (AssertionError with the output tails on expiry)."""
     with BackgroundProcess(argv, env=env, cwd=cwd) as process:
         return process.wait(timeout)
 
 
-def wait_for(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.05,
-             what: str = "condition") -> None:
+def wait_for(
+    predicate: Callable[[], bool],
+    *,
+    timeout: float,
+    interval: float = 0.05,
+    what: str = "condition",
+) -> None:
     """Poll `predicate` until true; AssertionError after `timeout` seconds (bounded loop)."""
     deadline = time.monotonic() + timeout
     for _ in range(int(timeout / interval) + 2):
@@ -141,8 +152,9 @@ def wait_for(predicate: Callable[[], bool], *, timeout: float, interval: float =
 # --- sh hooks ---------------------------------------------------------------------------------
 
 
-def sh_hook(stdout: str = "", *, record: Path | None = None, exit_code: int = 0,
-            stderr: str = "") -> str:
+def sh_hook(
+    stdout: str = "", *, record: Path | None = None, exit_code: int = 0, stderr: str = ""
+) -> str:
     """A one-line `sh` hook command: save stdin to `record` (else discard it), print `stdout`
     (and `stderr` to stderr), exit `exit_code`."""
     sink = shlex.quote(str(record)) if record else "/dev/null"
@@ -155,17 +167,20 @@ def sh_hook(stdout: str = "", *, record: Path | None = None, exit_code: int = 0,
     return "; ".join(parts)
 
 
-def waiting_sh_hook(answer: Path, *, started: Path, record: Path | None = None,
-                    max_wait: float = 60.0) -> str:
+def waiting_sh_hook(
+    answer: Path, *, started: Path, record: Path | None = None, max_wait: float = 60.0
+) -> str:
     """An `sh` hook that stands for a person: it saves stdin, touches `started`, then waits (at
     most `max_wait` s, in 0.1 s steps) until `answer` exists and prints its content. A test answers
     it by writing the file, e.g. with `answer_hook`."""
     sink = shlex.quote(str(record)) if record else "/dev/null"
     a, s = shlex.quote(str(answer)), shlex.quote(str(started))
     steps = int(max_wait * 10)
-    return (f"cat > {sink}; touch {s}; i=0; "
-            f"while [ ! -f {a} ] && [ $i -lt {steps} ]; do sleep 0.1; i=$((i+1)); done; "
-            f"cat {a} 2>/dev/null; exit 0")
+    return (
+        f"cat > {sink}; touch {s}; i=0; "
+        f"while [ ! -f {a} ] && [ $i -lt {steps} ]; do sleep 0.1; i=$((i+1)); done; "
+        f"cat {a} 2>/dev/null; exit 0"
+    )
 
 
 def answer_hook(answer: Path, stdout: str) -> None:

@@ -102,8 +102,13 @@ def _part_json(part: Part) -> JsonDict:
 
 def _response_json(parts: Sequence[Part]) -> JsonDict:
     return {
-        "candidates": [{"content": {"role": "model", "parts": [_part_json(p) for p in parts]},
-                        "finishReason": "STOP", "index": 0}],
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": [_part_json(p) for p in parts]},
+                "finishReason": "STOP",
+                "index": 0,
+            }
+        ],
         "usageMetadata": USAGE,
         "modelVersion": "scripted",
     }
@@ -120,7 +125,9 @@ def _response_schema(body: JsonDict) -> JsonDict | None:
 
 def _wants_json(body: JsonDict) -> bool:
     config = body.get("generationConfig") or {}
-    return config.get("responseMimeType") == "application/json" or _response_schema(body) is not None
+    return (
+        config.get("responseMimeType") == "application/json" or _response_schema(body) is not None
+    )
 
 
 def _value_for(name: str, schema: JsonDict, overrides: JsonDict) -> Any:
@@ -186,8 +193,9 @@ class GeminiServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -240,7 +248,11 @@ class GeminiServer:
                 return "side"
             props = (_response_schema(body) or {}).get("properties") or {}
             raw = json.dumps(body)
-            return "router" if "complexity_score" in props or "complexity_score" in raw else "json-side"
+            return (
+                "router"
+                if "complexity_score" in props or "complexity_score" in raw
+                else "json-side"
+            )
         if path.endswith(":countTokens"):
             return "count"
         return "other"
@@ -272,8 +284,10 @@ class GeminiServer:
         schema = _response_schema(request.body or {}) or {}
         props = schema.get("properties") or {}
         if request.kind == "router" and not props:
-            return {"complexity_reasoning": "scripted router",
-                    "complexity_score": self.complexity_score}
+            return {
+                "complexity_reasoning": "scripted router",
+                "complexity_score": self.complexity_score,
+            }
         return {key: _value_for(key, sub, overrides) for key, sub in props.items()}
 
     def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
@@ -285,8 +299,14 @@ class GeminiServer:
             body = None
         body = body if isinstance(body, dict) else None
         path = handler.path.split("?", 1)[0]
-        request = RecordedRequest(method, handler.path, dict(handler.headers.items()), body, raw,
-                                  self._classify(method, path, body))
+        request = RecordedRequest(
+            method,
+            handler.path,
+            dict(handler.headers.items()),
+            body,
+            raw,
+            self._classify(method, path, body),
+        )
         with self._lock:
             self.requests.append(request)
             too_many = len(self.requests) > self.max_requests
@@ -308,9 +328,11 @@ class GeminiServer:
             # One chunk per part, the last one carrying finishReason and usage.
             chunks = []
             for index, part in enumerate(parts):
-                chunk: JsonDict = {"candidates": [{"content": {"role": "model",
-                                                               "parts": [_part_json(part)]},
-                                                   "index": 0}]}
+                chunk: JsonDict = {
+                    "candidates": [
+                        {"content": {"role": "model", "parts": [_part_json(part)]}, "index": 0}
+                    ]
+                }
                 if index == len(parts) - 1:
                     chunk = _response_json([part])
                 chunks.append(chunk)
@@ -322,8 +344,12 @@ class GeminiServer:
             self._send(handler, 200, json.dumps(_response_json(parts)).encode())
 
     @staticmethod
-    def _send(handler: BaseHTTPRequestHandler, status: int, payload: bytes,
-              content_type: str = "application/json") -> None:
+    def _send(
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        payload: bytes,
+        content_type: str = "application/json",
+    ) -> None:
         try:
             handler.send_response(status)
             handler.send_header("Content-Type", content_type)

@@ -53,9 +53,14 @@ class Message:
 Item = FunctionCall | Message
 
 
-def exec_command(cmd: str, *, escalated: bool = False, justification: str | None = None,
-                 call_id: str | None = None) -> FunctionCall:
-    """A Codex `exec_command` call; `escalated` asks for `sandbox_permissions: require_escalated`."""
+def exec_command(
+    cmd: str,
+    *,
+    escalated: bool = False,
+    justification: str | None = None,
+    call_id: str | None = None,
+) -> FunctionCall:
+    """A Codex `exec_command` call; `escalated` asks for `require_escalated` sandbox permissions."""
     arguments: JsonDict = {"cmd": cmd}
     if escalated:
         arguments["sandbox_permissions"] = "require_escalated"
@@ -170,29 +175,46 @@ def sse_for(items: Sequence[Item], response_id: str, turn: int, model: str) -> b
     """The SSE body of one streamed response holding `items`."""
     events: list[JsonDict] = []
     base = {"id": response_id, "object": "response", "model": model}
-    events.append({"type": "response.created",
-                   "response": {**base, "status": "in_progress", "output": []}})
+    events.append(
+        {"type": "response.created", "response": {**base, "status": "in_progress", "output": []}}
+    )
     done_items = []
     for index, item in enumerate(items):
         item_id = f"{'fc' if isinstance(item, FunctionCall) else 'msg'}_{turn:02d}_{index:02d}"
         full = _item_json(item, f"call_{turn:02d}_{index:02d}", item_id)
         if isinstance(item, Message):
             added = {**full, "status": "in_progress", "content": []}
-            events.append({"type": "response.output_item.added", "output_index": index,
-                           "item": added})
-            events.append({"type": "response.output_text.delta", "item_id": item_id,
-                           "output_index": index, "content_index": 0, "delta": item.text})
+            events.append(
+                {"type": "response.output_item.added", "output_index": index, "item": added}
+            )
+            events.append(
+                {
+                    "type": "response.output_text.delta",
+                    "item_id": item_id,
+                    "output_index": index,
+                    "content_index": 0,
+                    "delta": item.text,
+                }
+            )
         else:
-            events.append({"type": "response.output_item.added", "output_index": index,
-                           "item": full})
+            events.append(
+                {"type": "response.output_item.added", "output_index": index, "item": full}
+            )
         events.append({"type": "response.output_item.done", "output_index": index, "item": full})
         done_items.append(full)
-    usage = {"input_tokens": 10, "input_tokens_details": {"cached_tokens": 0},
-             "output_tokens": 5, "output_tokens_details": {"reasoning_tokens": 0},
-             "total_tokens": 15}
-    events.append({"type": "response.completed",
-                   "response": {**base, "status": "completed", "output": done_items,
-                                "usage": usage}})
+    usage = {
+        "input_tokens": 10,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens": 5,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": 15,
+    }
+    events.append(
+        {
+            "type": "response.completed",
+            "response": {**base, "status": "completed", "output": done_items, "usage": usage},
+        }
+    )
     return b"".join(
         f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode() for event in events
     )
@@ -243,8 +265,9 @@ class ResponsesServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -329,8 +352,14 @@ class ResponsesServer:
             body = None
         body = body if isinstance(body, dict) else None
         path = handler.path.split("?", 1)[0]
-        request = RecordedRequest(method, handler.path, dict(handler.headers.items()), body, raw,
-                                  self._classify(method, path, body))
+        request = RecordedRequest(
+            method,
+            handler.path,
+            dict(handler.headers.items()),
+            body,
+            raw,
+            self._classify(method, path, body),
+        )
         with self._lock:
             self.requests.append(request)
             too_many = len(self.requests) > self.max_requests
@@ -346,8 +375,12 @@ class ResponsesServer:
         self._send(handler, 200, payload, "text/event-stream")
 
     @staticmethod
-    def _send(handler: BaseHTTPRequestHandler, status: int, payload: bytes,
-              content_type: str = "application/json") -> None:
+    def _send(
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        payload: bytes,
+        content_type: str = "application/json",
+    ) -> None:
         try:
             handler.send_response(status)
             handler.send_header("Content-Type", content_type)

@@ -7,18 +7,20 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.agents.codex_gemini_helpers import answer_hook, sh_hook, wait_for, waiting_sh_hook
-from tests.agents.gemini_fixtures import (  # noqa: F401 - fixtures
+from tests.agents.gemini_env import (
     GeminiEnv,
     GeminiRun,
     before_tool_allow,
     before_tool_deny,
-    gemini,
-    gemini_bin,
-    gemini_server,
     hook_group,
 )
 from tests.agents.gemini_server import run_shell_command
+
+# The fixtures `gemini`, `gemini_bin` and `gemini_server` (no conftest.py, so nothing collides).
+pytest_plugins = ["tests.agents.gemini_fixtures"]
 
 RUN_TIMEOUT = 120.0
 
@@ -37,8 +39,9 @@ def timed(label: str, run: GeminiRun) -> None:
 def test_before_tool_deny_blocks_the_tool(gemini: GeminiEnv) -> None:
     record = gemini.root / "before-tool.json"
     gemini.server.script = [[run_shell_command("touch marker && echo RAN", "make a marker")]]
-    gemini.write_hooks({"BeforeTool": [
-        hook_group(sh_hook(before_tool_deny("no touching here"), record=record))]})
+    gemini.write_hooks(
+        {"BeforeTool": [hook_group(sh_hook(before_tool_deny("no touching here"), record=record))]}
+    )
 
     run = gemini.run("make a marker", timeout=RUN_TIMEOUT)
     timed("BeforeTool deny", run)
@@ -51,8 +54,10 @@ def test_before_tool_deny_blocks_the_tool(gemini: GeminiEnv) -> None:
     stdin = json.loads(record.read_text())
     assert stdin["hook_event_name"] == "BeforeTool"
     assert stdin["tool_name"] == "run_shell_command"
-    assert stdin["tool_input"] == {"command": "touch marker && echo RAN",
-                                   "description": "make a marker"}
+    assert stdin["tool_input"] == {
+        "command": "touch marker && echo RAN",
+        "description": "make a marker",
+    }
     assert stdin["cwd"] == str(gemini.project)
     # The router's classifier call came first and was answered with its own schema.
     assert len(gemini.server.router_requests) == 1
@@ -77,8 +82,13 @@ def test_a_before_tool_hook_waits_for_a_late_answer(gemini: GeminiEnv) -> None:
     """The background helper: the agent blocks in BeforeTool until the test answers deny."""
     answer, started = gemini.root / "answer.json", gemini.root / "hook-started"
     gemini.server.script = [[run_shell_command("touch marker")]]
-    gemini.write_hooks({"BeforeTool": [
-        hook_group(waiting_sh_hook(answer, started=started, max_wait=60), timeout_ms=90_000)]})
+    gemini.write_hooks(
+        {
+            "BeforeTool": [
+                hook_group(waiting_sh_hook(answer, started=started, max_wait=60), timeout_ms=90_000)
+            ]
+        }
+    )
 
     with gemini.start("make a marker") as process:
         wait_for(started.exists, timeout=RUN_TIMEOUT, what="the BeforeTool hook")
@@ -93,3 +103,95 @@ def test_a_before_tool_hook_waits_for_a_late_answer(gemini: GeminiEnv) -> None:
     assert run.returncode == 0, run.describe()
     assert not (gemini.project / "marker").exists()
     assert function_responses(gemini) == [{"error": "Tool execution blocked: a person said no"}]
+
+
+# BeforeTool replies in yolo: (hook command, the blocking error the model gets, or None = ran).
+BEFORE_TOOL_REPLIES = {
+    "block": (
+        sh_hook('{"decision":"block","reason":"legacy says no"}'),
+        "Tool execution blocked: legacy says no",
+    ),
+    "exit 2": (
+        sh_hook(stderr="exit two says no", exit_code=2),
+        "Tool execution blocked: exit two says no",
+    ),
+    "not found": (
+        "/nonexistent/arcadia-hook",
+        "Tool execution blocked: bash: line 1: /nonexistent/arcadia-hook: "
+        "No such file or directory",
+    ),
+    # Gemini reads a JSON verdict on stdout whatever the exit code (Codex does not).
+    "deny JSON + exit 1": (
+        sh_hook(before_tool_deny("denied anyway"), exit_code=1),
+        "Tool execution blocked: denied anyway",
+    ),
+    "exit 1": (sh_hook(stderr="broken", exit_code=1), None),
+    "garbage": (sh_hook("this is not json"), None),
+    "claude-style deny": (
+        sh_hook(
+            json.dumps(
+                {
+                    "hookSpecificOutput": {
+                        "hookEventName": "PreToolUse",
+                        "permissionDecision": "deny",
+                        "permissionDecisionReason": "ignored",
+                    }
+                }
+            )
+        ),
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BEFORE_TOOL_REPLIES))
+def test_before_tool_reply_shapes(gemini: GeminiEnv, case: str) -> None:
+    command, blocked_with = BEFORE_TOOL_REPLIES[case]
+    gemini.server.script = [[run_shell_command("touch marker")]]
+    gemini.write_hooks({"BeforeTool": [hook_group(command)]})
+
+    run = gemini.run("make a marker", timeout=RUN_TIMEOUT)
+    timed(f"BeforeTool {case}", run)
+
+    assert run.returncode == 0, run.describe()
+    if blocked_with is None:
+        assert (gemini.project / "marker").exists(), run.describe()
+    else:
+        assert not (gemini.project / "marker").exists()
+        assert function_responses(gemini) == [{"error": blocked_with}]
+
+
+def test_before_tool_ask_drops_the_call_silently(gemini: GeminiEnv) -> None:
+    """`decision: "ask"` in headless mode: exit 0, empty stdout, no tool run, no further model
+    request, no error anywhere -- which is why Arcadia must never emit it."""
+    gemini.server.script = [[run_shell_command("touch marker")]]
+    gemini.write_hooks({"BeforeTool": [hook_group(sh_hook('{"decision":"ask"}'))]})
+
+    run = gemini.run("make a marker", timeout=RUN_TIMEOUT)
+    timed("BeforeTool ask", run)
+
+    assert run.returncode == 0, run.describe()
+    assert run.result.stdout.strip() == ""
+    assert run.output is None
+    assert not (gemini.project / "marker").exists()
+    assert len(gemini.server.main_requests) == 1
+
+
+def test_before_tool_can_rewrite_the_command(gemini: GeminiEnv) -> None:
+    gemini.server.script = [[run_shell_command("touch marker")]]
+    rewrite = {
+        "hookSpecificOutput": {
+            "hookEventName": "BeforeTool",
+            "tool_input": {"command": "echo REWRITTEN"},
+        }
+    }
+    gemini.write_hooks({"BeforeTool": [hook_group(sh_hook(json.dumps(rewrite)))]})
+
+    run = gemini.run("make a marker", timeout=RUN_TIMEOUT)
+    timed("BeforeTool rewrite", run)
+
+    assert run.returncode == 0, run.describe()
+    assert not (gemini.project / "marker").exists()
+    [response] = function_responses(gemini)
+    assert "REWRITTEN" in response["output"]
+    assert "Tool input parameters were modified by a hook" in response["output"]
