@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -25,7 +27,7 @@ from tests.agents.codex_gemini_helpers import (
     wait_for,
     waiting_sh_hook,
 )
-from tests.agents.responses_server import exec_command
+from tests.agents.responses_server import ResponsesServer, exec_command
 
 # The fixtures `codex`, `codex_bin` and `responses_server` (no conftest.py, so nothing collides).
 pytest_plugins = ["tests.agents.codex_fixtures"]
@@ -291,3 +293,69 @@ def test_hooks_are_skipped_silently_without_the_trust_bypass(codex: CodexEnv) ->
     assert not record.exists()
     assert "hook" not in run.stderr.replace(str(codex.root), "<tmp>").lower()
     assert not any("hook" in item.get("message", "").lower() for item in run.items("error"))
+
+
+# --- the scripted server alone (no Codex binary needed) ---------------------------------------
+
+
+def _post(url: str, body: dict) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _events(payload: bytes) -> list[dict]:
+    return [
+        json.loads(line[len("data: ") :])
+        for line in payload.decode().splitlines()
+        if line.startswith("data: ")
+    ]
+
+
+def test_server_answers_the_guardian_from_its_schema_and_is_bounded() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "risk_level": {"type": "string", "enum": ["low", "medium", "high", "critical"]},
+            "user_authorization": {"type": "string", "enum": ["unknown", "low"]},
+            "outcome": {"type": "string", "enum": ["allow", "deny"]},
+            "rationale": {"type": "string"},
+        },
+        "required": ["outcome"],
+    }
+    guardian = {
+        "model": "m",
+        "input": [],
+        "tools": [{"type": "function", "name": "exec_command"}],
+        "text": {"format": {"type": "json_schema", "name": "x", "schema": schema}},
+    }
+    main = {"model": "m", "input": [], "tools": [{"type": "function", "name": "exec_command"}]}
+    started = time.monotonic()
+    with ResponsesServer([[exec_command("ls")]], guardian_outcome="deny", max_requests=3) as server:
+        status, payload = _post(server.base_url + "/responses", guardian)
+        assert status == 200
+        done = [e for e in _events(payload) if e["type"] == "response.output_item.done"]
+        answer = json.loads(done[0]["item"]["content"][0]["text"])
+        assert answer == {
+            "risk_level": "high",
+            "user_authorization": "unknown",
+            "outcome": "deny",
+            "rationale": "scripted guardian: deny",
+        }
+        status, payload = _post(server.base_url + "/responses", main)
+        [call] = [e["item"] for e in _events(payload) if e["type"] == "response.output_item.done"]
+        assert (call["type"], call["name"], json.loads(call["arguments"])) == (
+            "function_call",
+            "exec_command",
+            {"cmd": "ls"},
+        )
+        assert _events(payload)[-1]["response"]["usage"]["total_tokens"] == 15
+        assert _post(server.base_url + "/elsewhere", main)[0] == 404
+        assert _post(server.base_url + "/responses", main)[0] == 500  # the 4th request
+        assert [r.kind for r in server.requests] == ["guardian", "main", "other", "main"]
+    assert time.monotonic() - started < 10

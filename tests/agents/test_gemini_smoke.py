@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -17,7 +19,7 @@ from tests.agents.gemini_env import (
     before_tool_deny,
     hook_group,
 )
-from tests.agents.gemini_server import run_shell_command
+from tests.agents.gemini_server import GeminiServer, run_shell_command
 
 # The fixtures `gemini`, `gemini_bin` and `gemini_server` (no conftest.py, so nothing collides).
 pytest_plugins = ["tests.agents.gemini_fixtures"]
@@ -195,3 +197,74 @@ def test_before_tool_can_rewrite_the_command(gemini: GeminiEnv) -> None:
     [response] = function_responses(gemini)
     assert "REWRITTEN" in response["output"]
     assert "Tool input parameters were modified by a hook" in response["output"]
+
+
+# --- the scripted server alone (no Gemini CLI needed) -----------------------------------------
+
+
+def _post(url: str, body: dict) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_server_answers_the_router_and_picks_turns_by_function_responses() -> None:
+    router = {
+        "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+        "generationConfig": {
+            "responseMimeType": "application/json",
+            "responseJsonSchema": {
+                "type": "OBJECT",
+                "properties": {
+                    "complexity_reasoning": {"type": "STRING"},
+                    "complexity_score": {"type": "INTEGER"},
+                },
+            },
+        },
+    }
+    tools = [{"functionDeclarations": [{"name": "run_shell_command"}]}]
+    first = {"contents": [{"role": "user", "parts": [{"text": "go"}]}], "tools": tools}
+    args = {"command": "ls", "description": "list"}
+    call = {"functionCall": {"name": "run_shell_command", "args": args}}
+    reply = {"functionResponse": {"name": "run_shell_command", "response": {"output": "x"}}}
+    second = {
+        "contents": [
+            *first["contents"],
+            {"role": "model", "parts": [call]},
+            {"role": "user", "parts": [reply]},
+        ],
+        "tools": tools,
+    }
+    started = time.monotonic()
+    with GeminiServer(
+        [[run_shell_command("ls", "list")]], complexity_score=42, max_requests=4
+    ) as server:
+        status, payload = _post(server.base_url + "/v1beta/models/lite:generateContent", router)
+        assert status == 200
+        text = json.loads(payload)["candidates"][0]["content"]["parts"][0]["text"]
+        assert json.loads(text) == {
+            "complexity_reasoning": "scripted router",
+            "complexity_score": 42,
+        }
+        stream = server.base_url + "/v1beta/models/flash:streamGenerateContent?alt=sse"
+        for body, expected in ((first, [call]), (second, [{"text": "done"}])):
+            status, payload = _post(stream, body)
+            chunks = [
+                json.loads(line[len("data: ") :])
+                for line in payload.decode().splitlines()
+                if line.startswith("data: ")
+            ]
+            parts = [p for c in chunks for p in c["candidates"][0]["content"]["parts"]]
+            assert (status, parts) == (200, expected)
+            assert chunks[-1]["candidates"][0]["finishReason"] == "STOP"
+            assert chunks[-1]["usageMetadata"]["totalTokenCount"] == 15
+        assert _post(server.base_url + "/v1beta/other", first)[0] == 404
+        assert _post(stream, first)[0] == 500  # the 5th request
+        assert [r.kind for r in server.requests] == ["router", "main", "main", "other", "main"]
+        assert server.requests[0].model == "lite"
+    assert time.monotonic() - started < 10
