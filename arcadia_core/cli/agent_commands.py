@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from arcadia_core.cli.common import project_dir, project_dir_option
 from arcadia_core.display import printable
 
+if TYPE_CHECKING:
+    from arcadia_core.agents.install import InstallResult
+
 AGENT = click.Choice(["claude-code"])
 
 
-def _report(result: object, verb: str) -> None:
+def _report(result: InstallResult, verb: str) -> None:
     path = result.path
     if not result.changed:
         click.echo(f"{path}: nothing to {verb} (already as it should be)")

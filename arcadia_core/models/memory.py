@@ -90,7 +90,7 @@ class WarmMemoryPatternModel(Base):
     pattern: Mapped[str] = mapped_column(Text)
     context: Mapped[str] = mapped_column(Text)
     success_count: Mapped[int] = mapped_column(default=1)
-    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in AF (bug)
     context_keywords: Mapped[list[str]] = mapped_column(default=list)
     source_sessions: Mapped[list[int]] = mapped_column(default=list)
     last_used_session: Mapped[int | None]
@@ -127,5 +127,5 @@ class ColdMemoryKnowledgeModel(Base):
     context_keywords: Mapped[list[str]] = mapped_column(default=list)
     source_sessions: Mapped[list[int]] = mapped_column(default=list)
     times_verified: Mapped[int] = mapped_column(default=1)
-    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in AF (bug)
     last_used: Mapped[datetime | None]

@@ -94,7 +94,7 @@ class DecisionModel(Base):
     choice: Mapped[str] = mapped_column(Text)
     alternatives: Mapped[list[str]] = mapped_column(default=list)
     rationale: Mapped[str] = mapped_column(Text)
-    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in AF (bug)
     inputs_consulted: Mapped[list[str]] = mapped_column(default=list)
     outcome: Mapped[str | None] = mapped_column(Text)
     outcome_success: Mapped[bool | None]
@@ -117,7 +117,7 @@ class HypothesisModel(Base):
     hypothesis_type: Mapped[str] = mapped_column(String(50))
     observation: Mapped[str] = mapped_column(Text)
     hypothesis: Mapped[str] = mapped_column(Text)
-    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in ArcadiaForge (bug)
+    confidence: Mapped[float] = mapped_column(RealFloat(), default=0.5)  # INTEGER in AF (bug)
     status: Mapped[str] = mapped_column(String(20), default="open")
     context_keywords: Mapped[list[str]] = mapped_column(default=list)
     related_features: Mapped[list[int]] = mapped_column(default=list)

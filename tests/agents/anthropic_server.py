@@ -53,7 +53,11 @@ def content_text(content: Any) -> str:
 
 
 def assistant_count(body: dict[str, Any]) -> int:
-    return sum(1 for m in body.get("messages") or [] if isinstance(m, dict) and m.get("role") == "assistant")
+    return sum(
+        1
+        for m in body.get("messages") or []
+        if isinstance(m, dict) and m.get("role") == "assistant"
+    )
 
 
 def tool_results_in(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -61,7 +65,11 @@ def tool_results_in(body: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for message in body.get("messages") or []:
         if isinstance(message, dict) and isinstance(message.get("content"), list):
-            found += [b for b in message["content"] if isinstance(b, dict) and b.get("type") == "tool_result"]
+            found += [
+                b
+                for b in message["content"]
+                if isinstance(b, dict) and b.get("type") == "tool_result"
+            ]
     return found
 
 
@@ -104,8 +112,11 @@ class AnthropicServer(ScriptedModelServer):
                 if tool_use_id not in results:
                     owner[tool_use_id] = record.session_id
                     results[tool_use_id] = ToolResult(
-                        tool_use_id, content_text(block.get("content")), bool(block.get("is_error")),
-                        record.seq, block,
+                        tool_use_id,
+                        content_text(block.get("content")),
+                        bool(block.get("is_error")),
+                        record.seq,
+                        block,
                     )
                 elif owner[tool_use_id] != record.session_id:
                     raise AssertionError(
@@ -135,9 +146,15 @@ class AnthropicServer(ScriptedModelServer):
                 if message.get("role") != "user":
                     continue
                 content = message.get("content")
-                items = [content] if isinstance(content, str) else [
-                    b.get("text", "") for b in content or [] if isinstance(b, dict) and b.get("type") == "text"
-                ]
+                items = (
+                    [content]
+                    if isinstance(content, str)
+                    else [
+                        b.get("text", "")
+                        for b in content or []
+                        if isinstance(b, dict) and b.get("type") == "text"
+                    ]
+                )
                 texts += [t for t in items if t not in texts]
         return texts
 
@@ -147,16 +164,26 @@ class AnthropicServer(ScriptedModelServer):
         record.session_id = session_of(record)
         if record.method != "POST":
             record.kind = "unknown"
-            return Reply.json(404, {"type": "error", "error": {"type": "not_found_error",
-                                                               "message": f"no {record.path}"}})
+            return Reply.json(
+                404,
+                {
+                    "type": "error",
+                    "error": {"type": "not_found_error", "message": f"no {record.path}"},
+                },
+            )
         body = record.json
         if record.path.endswith("/messages/count_tokens"):
             record.kind = "count_tokens"
             return Reply.json(200, {"input_tokens": self._estimate(body)})
         if not record.path.endswith("/messages"):
             record.kind = "unknown"
-            return Reply.json(404, {"type": "error", "error": {"type": "not_found_error",
-                                                               "message": f"no {record.path}"}})
+            return Reply.json(
+                404,
+                {
+                    "type": "error",
+                    "error": {"type": "not_found_error", "message": f"no {record.path}"},
+                },
+            )
         if body.get("tools"):
             record.kind = "main"
             index = assistant_count(body)
@@ -168,8 +195,9 @@ class AnthropicServer(ScriptedModelServer):
         model = str(body.get("model") or DEFAULT_MODEL)
         message = self._message(turn, index, model, self._estimate(body))
         if body.get("stream"):
-            return Reply(200, sse(self._events(message)), "text/event-stream",
-                         {"Cache-Control": "no-cache"})
+            return Reply(
+                200, sse(self._events(message)), "text/event-stream", {"Cache-Control": "no-cache"}
+            )
         return Reply.json(200, message)
 
     def _message(self, turn: Turn, index: int, model: str, input_tokens: int) -> dict[str, Any]:
@@ -187,42 +215,94 @@ class AnthropicServer(ScriptedModelServer):
             "content": content,
             "stop_reason": "tool_use" if turn.tool_calls else "end_turn",
             "stop_sequence": None,
-            "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens,
-                      "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+            "usage": {
+                "input_tokens": input_tokens,
+                "output_tokens": output_tokens,
+                "cache_creation_input_tokens": 0,
+                "cache_read_input_tokens": 0,
+            },
         }
 
     @staticmethod
     def _tool_use(tool_call: ToolCall, index: int, j: int) -> dict[str, Any]:
         # toolu_TT_CC: turn number, call number, as in the reference's samples
-        return {"type": "tool_use", "id": tool_call.id or f"toolu_{index:02d}_{j:02d}",
-                "name": tool_call.name, "input": tool_call.input}
+        return {
+            "type": "tool_use",
+            "id": tool_call.id or f"toolu_{index:02d}_{j:02d}",
+            "name": tool_call.name,
+            "input": tool_call.input,
+        }
 
     @staticmethod
     def _events(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-        start = {**message, "content": [], "stop_reason": None,
-                 "usage": {**message["usage"], "output_tokens": 1}}
+        start = {
+            **message,
+            "content": [],
+            "stop_reason": None,
+            "usage": {**message["usage"], "output_tokens": 1},
+        }
         events: list[tuple[str, dict[str, Any]]] = [
             ("message_start", {"type": "message_start", "message": start})
         ]
         for i, block in enumerate(message["content"]):
             if block["type"] == "text":
-                events.append(("content_block_start", {"type": "content_block_start", "index": i,
-                                                       "content_block": {"type": "text", "text": ""}}))
-                events.append(("content_block_delta", {"type": "content_block_delta", "index": i,
-                                                       "delta": {"type": "text_delta", "text": block["text"]}}))
+                events.append(
+                    (
+                        "content_block_start",
+                        {
+                            "type": "content_block_start",
+                            "index": i,
+                            "content_block": {"type": "text", "text": ""},
+                        },
+                    )
+                )
+                events.append(
+                    (
+                        "content_block_delta",
+                        {
+                            "type": "content_block_delta",
+                            "index": i,
+                            "delta": {"type": "text_delta", "text": block["text"]},
+                        },
+                    )
+                )
             else:
-                events.append(("content_block_start", {"type": "content_block_start", "index": i,
-                                                       "content_block": {**block, "input": {}}}))
+                events.append(
+                    (
+                        "content_block_start",
+                        {
+                            "type": "content_block_start",
+                            "index": i,
+                            "content_block": {**block, "input": {}},
+                        },
+                    )
+                )
                 partial = json.dumps(block["input"])
                 for k in range(0, len(partial), 64):  # in pieces, as the real API sends them
-                    events.append(("content_block_delta", {
-                        "type": "content_block_delta", "index": i,
-                        "delta": {"type": "input_json_delta", "partial_json": partial[k:k + 64]}}))
+                    events.append(
+                        (
+                            "content_block_delta",
+                            {
+                                "type": "content_block_delta",
+                                "index": i,
+                                "delta": {
+                                    "type": "input_json_delta",
+                                    "partial_json": partial[k : k + 64],
+                                },
+                            },
+                        )
+                    )
             events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
-        events.append(("message_delta", {
-            "type": "message_delta",
-            "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
-            "usage": {"output_tokens": message["usage"]["output_tokens"]}}))
+        events.append(
+            (
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
+                    "usage": {"output_tokens": message["usage"]["output_tokens"]},
+                },
+            )
+        )
         events.append(("message_stop", {"type": "message_stop"}))
         return events
 

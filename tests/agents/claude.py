@@ -1,4 +1,4 @@
-"""Run the real Claude Code CLI (and the Claude Agent SDK over it) offline, against a scripted model.
+"""Run the real Claude Code CLI (and the Agent SDK over it) offline, against a scripted model.
 
 The binary is the npm package `@anthropic-ai/claude-code` at `CLAUDE_CODE_VERSION`, installed by
 `bash .ci/install-agents` into `<repo>/.agents/`; env `ARCADIA_CLAUDE_BIN` points elsewhere. The
@@ -21,6 +21,7 @@ The offline environment is the one of ../shared/reference/agent-hooks.md, sectio
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -87,8 +88,11 @@ def find_claude_bin() -> tuple[Path | None, str]:
 
 def clean_environ(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """`base` (default os.environ) without anything that could reach a real account."""
-    return {k: v for k, v in (os.environ if base is None else base).items()
-            if not k.startswith(SCRUBBED_PREFIXES)}
+    return {
+        k: v
+        for k, v in (os.environ if base is None else base).items()
+        if not k.startswith(SCRUBBED_PREFIXES)
+    }
 
 
 # -- settings and hooks -----------------------------------------------------------------------
@@ -154,8 +158,12 @@ class ClaudeProject:
     @classmethod
     def create(cls, root: Path, name: str = "proj") -> ClaudeProject:
         root.mkdir(parents=True, exist_ok=True)
-        paths = [root / name, root / f"{name}-claude-config", root / f"{name}-home",
-                 root / f"{name}-hook-log"]
+        paths = [
+            root / name,
+            root / f"{name}-claude-config",
+            root / f"{name}-home",
+            root / f"{name}-hook-log",
+        ]
         for path in paths:
             path.mkdir()
         return cls(root, *paths)
@@ -165,7 +173,7 @@ class ClaudeProject:
         return self.dir / ".claude" / "settings.json"
 
     def write_settings(self, hooks: Mapping[str, Any] | None = None, **settings: Any) -> Path:
-        """Write `<dir>/.claude/settings.json`: `hooks` replaces the hooks, other keys are merged."""
+        """Write `<dir>/.claude/settings.json`: `hooks` replaces the hooks, other keys merge."""
         path = self.settings_path
         path.parent.mkdir(exist_ok=True)
         current = json.loads(path.read_text()) if path.exists() else {}
@@ -180,7 +188,9 @@ class ClaudeProject:
         `permissions.allow` rules apply in `-p` (hooks run without it)."""
         path = self.config_dir / ".claude.json"
         state = json.loads(path.read_text()) if path.exists() else {}
-        state.setdefault("projects", {}).setdefault(str(self.dir), {})["hasTrustDialogAccepted"] = True
+        state.setdefault("projects", {}).setdefault(str(self.dir), {})["hasTrustDialogAccepted"] = (
+            True
+        )
         path.write_text(json.dumps(state, indent=2))
 
     def env(self, base_url: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -214,7 +224,9 @@ class ClaudeProject:
         scripts = self.root / "hook-scripts"
         scripts.mkdir(exist_ok=True)
         out = scripts / f"{tag}-{number}.out"
-        out.write_text(reply if isinstance(reply, str) else json.dumps(reply) if reply is not None else "")
+        out.write_text(
+            reply if isinstance(reply, str) else json.dumps(reply) if reply is not None else ""
+        )
         err = scripts / f"{tag}-{number}.err"
         err.write_text(stderr or "")
         log = shlex.quote(str(self.hook_log))
@@ -224,9 +236,15 @@ class ClaudeProject:
             f'base={log}/"$(date +%s.%N)-$$-{tag}"',
             'cat > "$base.json"',
             *([f"sleep {sleep}"] if sleep > 0 else []),
-            *([f"i=0; while [ ! -f {shlex.quote(str(reply_file))} ] && "
-               f"[ $i -lt {int(reply_file_wait * 20)} ]; do sleep 0.05; i=$((i+1)); done",
-               f"cat {shlex.quote(str(reply_file))} 2>/dev/null"] if reply_file else []),
+            *(
+                [
+                    f"i=0; while [ ! -f {shlex.quote(str(reply_file))} ] && "
+                    f"[ $i -lt {int(reply_file_wait * 20)} ]; do sleep 0.05; i=$((i+1)); done",
+                    f"cat {shlex.quote(str(reply_file))} 2>/dev/null",
+                ]
+                if reply_file
+                else []
+            ),
             f"cat {shlex.quote(str(out))}",
             f"cat {shlex.quote(str(err))} >&2",
             'date +%s.%N > "$base.end"',
@@ -250,8 +268,15 @@ class ClaudeProject:
                 payload = {"_unparsed": path.read_text()}
             if session_id is not None and payload.get("session_id") != session_id:
                 continue
-            calls.append(HookCall(name, int(pid), float(started),
-                                  float(end.read_text()) if end.exists() else None, payload))
+            calls.append(
+                HookCall(
+                    name,
+                    int(pid),
+                    float(started),
+                    float(end.read_text()) if end.exists() else None,
+                    payload,
+                )
+            )
         return sorted(calls, key=lambda c: c.started)
 
 
@@ -291,12 +316,17 @@ class ClaudeResult:
         return str(self.json["session_id"])
 
     def of_type(self, type: str, subtype: str | None = None) -> list[dict[str, Any]]:
-        return [e for e in self.events
-                if e.get("type") == type and (subtype is None or e.get("subtype") == subtype)]
+        return [
+            e
+            for e in self.events
+            if e.get("type") == type and (subtype is None or e.get("subtype") == subtype)
+        ]
 
     def describe(self) -> str:
-        return (f"$ {shlex.join(self.args)}\nrc={self.returncode} in {self.duration:.2f} s\n"
-                f"--- stdout ---\n{self.stdout[-4000:]}\n--- stderr ---\n{self.stderr[-4000:]}")
+        return (
+            f"$ {shlex.join(self.args)}\nrc={self.returncode} in {self.duration:.2f} s\n"
+            f"--- stdout ---\n{self.stdout[-4000:]}\n--- stderr ---\n{self.stderr[-4000:]}"
+        )
 
     def check(self) -> ClaudeResult:
         """Assert a clean exit with a non-error result; return self."""
@@ -310,10 +340,8 @@ def parse_json_lines(text: str) -> list[dict[str, Any]]:
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("{"):
-            try:
+            with contextlib.suppress(ValueError):
                 events.append(json.loads(line))
-            except ValueError:
-                pass
     return events
 
 
@@ -322,8 +350,15 @@ class ClaudeProcess:
     files, so nothing blocks on a full pipe; `wait(timeout)` kills the whole process group
     (hooks included) when the time is up and fails the test."""
 
-    def __init__(self, args: list[str], cwd: Path, env: dict[str, str], output_format: str,
-                 log_dir: Path, timeout: float) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        cwd: Path,
+        env: dict[str, str],
+        output_format: str,
+        log_dir: Path,
+        timeout: float,
+    ) -> None:
         self.args, self.output_format, self.timeout = args, output_format, timeout
         log_dir.mkdir(parents=True, exist_ok=True)
         stamp = f"{time.time_ns()}"
@@ -332,7 +367,12 @@ class ClaudeProcess:
         self.started = time.monotonic()
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.popen = subprocess.Popen(
-                args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                args,
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
                 start_new_session=True,
             )
         self._result: ClaudeResult | None = None
@@ -348,8 +388,9 @@ class ClaudeProcess:
         """The stream-json events printed so far."""
         return parse_json_lines(self.stdout_so_far())
 
-    def wait_for_event(self, predicate: Callable[[dict[str, Any]], bool],
-                       timeout: float = 30.0) -> dict[str, Any]:
+    def wait_for_event(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 30.0
+    ) -> dict[str, Any]:
         """Poll stdout (stream-json) until an event matches; fail after `timeout` s or if the
         process ends first."""
         deadline = time.monotonic() + timeout
@@ -360,8 +401,10 @@ class ClaudeProcess:
             if not self.running:
                 raise AssertionError(f"claude ended before the event\n{self._finish().describe()}")
             if time.monotonic() > deadline:
-                raise AssertionError(f"no such event within {timeout} s; got "
-                                     f"{[(e.get('type'), e.get('subtype')) for e in self.events()]}")
+                raise AssertionError(
+                    f"no such event within {timeout} s; got "
+                    f"{[(e.get('type'), e.get('subtype')) for e in self.events()]}"
+                )
             time.sleep(0.05)
 
     def wait(self, timeout: float | None = None) -> ClaudeResult:
@@ -382,17 +425,18 @@ class ClaudeProcess:
     def kill(self) -> None:
         """Kill the process group (claude and the hooks it started)."""
         if self.popen.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.popen.wait(timeout=10)
 
     def _finish(self) -> ClaudeResult:
         code = self.popen.poll()
         result = ClaudeResult(
-            self.args, -999 if code is None else code, self.stdout_so_far(),
-            self.stderr_path.read_text(errors="replace"), time.monotonic() - self.started,
+            self.args,
+            -999 if code is None else code,
+            self.stdout_so_far(),
+            self.stderr_path.read_text(errors="replace"),
+            time.monotonic() - self.started,
             self.output_format,
         )
         if code is not None:
@@ -413,8 +457,9 @@ class Claude:
         self.binary, self.server, self.project = binary, server, project
         self.processes: list[ClaudeProcess] = []
 
-    def args(self, prompt: str, output_format: str = "json",
-             extra_args: Sequence[str] = ()) -> list[str]:
+    def args(
+        self, prompt: str, output_format: str = "json", extra_args: Sequence[str] = ()
+    ) -> list[str]:
         args = [str(self.binary), "-p", prompt, "--output-format", output_format]
         if output_format == "stream-json":
             args += ["--verbose", "--include-hook-events"]
@@ -440,8 +485,12 @@ class Claude:
         if settings_hooks is not None:
             project.write_settings(hooks=settings_hooks)
         process = ClaudeProcess(
-            self.args(prompt, output_format, extra_args), project.dir,
-            project.env(self.server.url, env), output_format, project.root / "claude-logs", timeout,
+            self.args(prompt, output_format, extra_args),
+            project.dir,
+            project.env(self.server.url, env),
+            output_format,
+            project.root / "claude-logs",
+            timeout,
         )
         self.processes.append(process)
         return process
@@ -460,8 +509,14 @@ class Claude:
             process.kill()
 
 
-def run_claude(binary: Path, server: AnthropicServer, project: ClaudeProject, prompt: str,
-               script: Script | None = None, **options: Any) -> ClaudeResult:
+def run_claude(
+    binary: Path,
+    server: AnthropicServer,
+    project: ClaudeProject,
+    prompt: str,
+    script: Script | None = None,
+    **options: Any,
+) -> ClaudeResult:
     """One-call form of `Claude(binary, server, project).run(prompt, script, **options)`."""
     return Claude(binary, server, project).run(prompt, script, **options)
 
@@ -493,22 +548,40 @@ class ClaudeSdk:
     def __init__(self, claude: Claude) -> None:
         self.claude = claude
 
-    def options(self, *, project: ClaudeProject | None = None,
-                env: Mapping[str, str] | None = None, **kwargs: Any) -> Any:
+    def options(
+        self,
+        *,
+        project: ClaudeProject | None = None,
+        env: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """`ClaudeAgentOptions(cli_path=<npm claude>, cwd=<project>, env=<offline>, …kwargs)`.
         `setting_sources=[]` unless given: no user or project settings are read."""
         from claude_agent_sdk import ClaudeAgentOptions
 
         project = project or self.claude.project
-        offline = {**OFFLINE_ENV, "ANTHROPIC_BASE_URL": self.claude.server.url,
-                   "CLAUDE_CONFIG_DIR": str(project.config_dir), "HOME": str(project.home),
-                   "CLAUDE_AGENT_SDK_SKIP_VERSION_CHECK": "1", **(env or {})}
+        offline = {
+            **OFFLINE_ENV,
+            "ANTHROPIC_BASE_URL": self.claude.server.url,
+            "CLAUDE_CONFIG_DIR": str(project.config_dir),
+            "HOME": str(project.home),
+            "CLAUDE_AGENT_SDK_SKIP_VERSION_CHECK": "1",
+            **(env or {}),
+        }
         kwargs.setdefault("setting_sources", [])
-        return ClaudeAgentOptions(cli_path=str(self.claude.binary), cwd=str(project.dir),
-                                  env=offline, **kwargs)
+        return ClaudeAgentOptions(
+            cli_path=str(self.claude.binary), cwd=str(project.dir), env=offline, **kwargs
+        )
 
-    async def run(self, prompt: str, script: Script | None = None, *, options: Any = None,
-                  timeout: float = DEFAULT_TIMEOUT, **option_kwargs: Any) -> SdkResult:
+    async def run(
+        self,
+        prompt: str,
+        script: Script | None = None,
+        *,
+        options: Any = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        **option_kwargs: Any,
+    ) -> SdkResult:
         """Send `prompt` with a `ClaudeSDKClient`, collect the messages up to the ResultMessage,
         all within `timeout` seconds (the CLI is stopped on the way out either way)."""
         from claude_agent_sdk import ClaudeSDKClient

@@ -12,6 +12,7 @@ answered, after which it answers a non-retryable 400 so a looping agent stops), 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import socket
@@ -165,10 +166,8 @@ class ScriptedModelServer:
             def finish(self) -> None:
                 with server._cond:
                     server._connections.discard(self.connection)
-                try:
+                with contextlib.suppress(OSError):
                     super().finish()
-                except OSError:
-                    pass
 
             def do_GET(self) -> None:
                 server._handle(self)
@@ -186,7 +185,9 @@ class ScriptedModelServer:
         httpd.daemon_threads = True
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True,
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            daemon=True,
             name=f"{type(self).__name__}:{self.port}",
         )
         self._thread.start()
@@ -202,10 +203,8 @@ class ScriptedModelServer:
             connections = list(self._connections)
             self._cond.notify_all()
         for connection in connections:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -247,9 +246,7 @@ class ScriptedModelServer:
         with self._cond:
             return [r for r in self.requests if kind is None or r.kind == kind]
 
-    def wait_for(
-        self, predicate: Callable[[list[Recorded]], Any], timeout: float = 30.0
-    ) -> Any:
+    def wait_for(self, predicate: Callable[[list[Recorded]], Any], timeout: float = 30.0) -> Any:
         """Block until `predicate(requests)` is truthy (checked on each request); return it.
 
         Raises TimeoutError after `timeout` seconds."""
@@ -274,8 +271,19 @@ class ScriptedModelServer:
         parts = urlsplit(handler.path)
         length = int(handler.headers.get("Content-Length") or 0)
         if length > self.max_body_bytes:
-            self._send(handler, Reply.json(413, {"type": "error", "error": {
-                "type": "request_too_large", "message": "body too large for the test server"}}))
+            self._send(
+                handler,
+                Reply.json(
+                    413,
+                    {
+                        "type": "error",
+                        "error": {
+                            "type": "request_too_large",
+                            "message": "body too large for the test server",
+                        },
+                    },
+                ),
+            )
             handler.close_connection = True
             return
         raw = handler.rfile.read(length) if length else b""
@@ -285,24 +293,43 @@ class ScriptedModelServer:
             body = raw.decode("utf-8", "replace")
         with self._cond:
             record = Recorded(
-                seq=next(self._seq), time=arrived, method=handler.command, path=parts.path,
-                query=parse_qs(parts.query), headers={k.lower(): v for k, v in handler.headers.items()},
+                seq=next(self._seq),
+                time=arrived,
+                method=handler.command,
+                path=parts.path,
+                query=parse_qs(parts.query),
+                headers={k.lower(): v for k, v in handler.headers.items()},
                 body=body,
             )
             over = record.seq >= self.max_requests
             self.requests.append(record)
         if over:
-            reply = Reply.json(400, {"type": "error", "error": {
-                "type": "invalid_request_error",
-                "message": f"scripted server: more than {self.max_requests} requests"}})
+            reply = Reply.json(
+                400,
+                {
+                    "type": "error",
+                    "error": {
+                        "type": "invalid_request_error",
+                        "message": f"scripted server: more than {self.max_requests} requests",
+                    },
+                },
+            )
             record.kind = "over_limit"
         else:
             try:
                 reply = self.route(record)
             except Exception as error:  # a bug in a script: answer it, and let the test see it
                 self.errors.append(f"{record.method} {record.path}: {error!r}")
-                reply = Reply.json(400, {"type": "error", "error": {
-                    "type": "invalid_request_error", "message": f"scripted server: {error!r}"}})
+                reply = Reply.json(
+                    400,
+                    {
+                        "type": "error",
+                        "error": {
+                            "type": "invalid_request_error",
+                            "message": f"scripted server: {error!r}",
+                        },
+                    },
+                )
         record.status = reply.status
         with self._cond:
             self._cond.notify_all()
@@ -327,7 +354,9 @@ class ScriptedModelServer:
         raise NotImplementedError
 
 
-def sse(events: Iterator[tuple[str | None, dict[str, Any]]] | list[tuple[str | None, dict[str, Any]]]) -> bytes:
+def sse(
+    events: Iterator[tuple[str | None, dict[str, Any]]] | list[tuple[str | None, dict[str, Any]]],
+) -> bytes:
     """Encode (event name, data) pairs as a server-sent-events body."""
     chunks = []
     for name, data in events:

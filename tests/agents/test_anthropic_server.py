@@ -21,7 +21,9 @@ from tests.agents.model_server import Turn, bash, call, calls, say, use
 
 def post(server: AnthropicServer, path: str, body: dict[str, Any]) -> tuple[int, str, str]:
     request = urllib.request.Request(
-        server.url + path, data=json.dumps(body).encode(), method="POST",
+        server.url + path,
+        data=json.dumps(body).encode(),
+        method="POST",
         headers={"content-type": "application/json", "x-claude-code-session-id": "sess-1"},
     )
     try:
@@ -43,9 +45,19 @@ def conversation(assistant_turns: int, tools: bool = True) -> dict[str, Any]:
     messages: list[dict[str, Any]] = [{"role": "user", "content": "go"}]
     for i in range(assistant_turns):
         messages.append({"role": "assistant", "content": [{"type": "text", "text": f"t{i}"}]})
-        messages.append({"role": "user", "content": [
-            {"type": "tool_result", "tool_use_id": f"toolu_{i:02d}_00", "is_error": i == 1,
-             "content": [{"type": "text", "text": f"out{i}"}]}]})
+        messages.append(
+            {
+                "role": "user",
+                "content": [
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": f"toolu_{i:02d}_00",
+                        "is_error": i == 1,
+                        "content": [{"type": "text", "text": f"out{i}"}],
+                    }
+                ],
+            }
+        )
     body: dict[str, Any] = {"model": "claude-test", "stream": True, "messages": messages}
     if tools:
         body["tools"] = [{"name": "Bash"}]
@@ -56,7 +68,8 @@ def conversation(assistant_turns: int, tools: bool = True) -> dict[str, Any]:
 def server() -> Any:
     with AnthropicServer(
         [calls(bash("echo A"), call("Read", {"file_path": "/x" * 100})), say("second")],
-        final_text="the end", side_text="a title",
+        final_text="the end",
+        side_text="a title",
     ) as s:
         yield s
 
@@ -71,12 +84,19 @@ def test_stream_is_the_messages_sse_sequence(server: AnthropicServer) -> None:
     assert events[0][1]["message"]["model"] == "claude-test"
     starts = [d["content_block"] for n, d in events if n == "content_block_start"]
     assert [(b["type"], b["id"], b["name"]) for b in starts] == [
-        ("tool_use", "toolu_00_00", "Bash"), ("tool_use", "toolu_00_01", "Read")]
+        ("tool_use", "toolu_00_00", "Bash"),
+        ("tool_use", "toolu_00_01", "Read"),
+    ]
     for index in (0, 1):  # input_json_delta pieces join into the scripted input
-        partial = "".join(d["delta"]["partial_json"] for n, d in events
-                          if n == "content_block_delta" and d["index"] == index)
-        assert json.loads(partial) == [{"command": "echo A", "description": "echo A"},
-                                       {"file_path": "/x" * 100}][index]
+        partial = "".join(
+            d["delta"]["partial_json"]
+            for n, d in events
+            if n == "content_block_delta" and d["index"] == index
+        )
+        assert (
+            json.loads(partial)
+            == [{"command": "echo A", "description": "echo A"}, {"file_path": "/x" * 100}][index]
+        )
     assert events[-2][1]["delta"]["stop_reason"] == "tool_use"
     assert sum(n == "content_block_stop" for n, _ in events) == 2
 
@@ -102,7 +122,10 @@ def test_side_requests_count_tokens_and_non_streaming(server: AnthropicServer) -
     status, content_type, text = post(server, "/v1/messages", {**conversation(1), "stream": False})
     message = json.loads(text)
     assert (status, content_type, message["content"]) == (
-        200, "application/json", [{"type": "text", "text": "second"}])
+        200,
+        "application/json",
+        [{"type": "text", "text": "second"}],
+    )
 
     status, _, text = post(server, "/v1/other", {})
     assert status == 404
@@ -114,7 +137,9 @@ def test_recorded_tool_results(server: AnthropicServer) -> None:
     post(server, "/v1/messages?beta=true", conversation(2))
     results = server.tool_results()
     assert {k: (v.text, v.is_error) for k, v in results.items()} == {
-        "toolu_00_00": ("out0", False), "toolu_01_00": ("out1", True)}
+        "toolu_00_00": ("out0", False),
+        "toolu_01_00": ("out1", True),
+    }
     assert server.tool_result("toolu_01_00", session_id="sess-1").is_error
     with pytest.raises(AssertionError, match="never received"):
         server.tool_result("toolu_09_00")
@@ -155,8 +180,12 @@ def test_stop_closes_idle_keep_alive_connections() -> None:
     port = server.port
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         body = json.dumps(conversation(0)).encode()
-        sock.sendall(b"POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                     + str(len(body)).encode() + b"\r\n\r\n" + body)
+        sock.sendall(
+            b"POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
         sock.settimeout(5)
         received = b""
         for _ in range(100):  # the whole response, however the kernel splits it
@@ -190,7 +219,9 @@ def test_missing_binary_skips_locally_and_fails_in_ci(
         claude_module.missing(why)
 
 
-def test_offline_env_scrubs_real_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_env_scrubs_real_credentials(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "real-token")
     monkeypatch.setenv("CLAUDE_CODE_USE_BEDROCK", "1")
     project = claude_module.ClaudeProject.create(tmp_path / "p")

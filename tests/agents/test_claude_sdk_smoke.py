@@ -14,13 +14,17 @@ from tests.agents.model_server import bash, call, say, use
 pytestmark = pytest.mark.agents
 
 QUESTION = "Which database should we use?"
-QUESTIONS = [{
-    "question": QUESTION,
-    "header": "Database",
-    "options": [{"label": "SQLite", "description": "file based"},
-                {"label": "Postgres", "description": "server"}],
-    "multiSelect": False,
-}]
+QUESTIONS = [
+    {
+        "question": QUESTION,
+        "header": "Database",
+        "options": [
+            {"label": "SQLite", "description": "file based"},
+            {"label": "Postgres", "description": "server"},
+        ],
+        "multiSelect": False,
+    }
+]
 
 
 async def test_can_use_tool_deny_reaches_the_model(
@@ -35,8 +39,10 @@ async def test_can_use_tool_deny_reaches_the_model(
         return PermissionResultDeny(message="The supervisor said no: leave the marker alone")
 
     run = await claude_sdk.run(
-        "touch it", [use(bash("touch marker")), say("understood")],
-        can_use_tool=can_use_tool, timeout=90,
+        "touch it",
+        [use(bash("touch marker")), say("understood")],
+        can_use_tool=can_use_tool,
+        timeout=90,
     )
 
     assert run.result.result == "understood" and not run.result.is_error
@@ -69,7 +75,8 @@ async def test_ask_user_question_answered_through_can_use_tool(
     run = await claude_sdk.run(
         "pick a database",
         [use(call("AskUserQuestion", {"questions": QUESTIONS})), say("Postgres it is")],
-        can_use_tool=can_use_tool, timeout=90,
+        can_use_tool=can_use_tool,
+        timeout=90,
     )
 
     assert run.result.result == "Postgres it is"
@@ -88,17 +95,23 @@ async def test_pre_tool_use_callback_allow_runs_the_command(
 
     seen: list[dict[str, Any]] = []
 
-    async def pre_tool_use(hook_input: dict[str, Any], tool_use_id: str | None, context: Any) -> dict:
+    async def pre_tool_use(
+        hook_input: dict[str, Any], tool_use_id: str | None, context: Any
+    ) -> dict:
         seen.append(hook_input)
-        return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow"}}
+        return {
+            "hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "allow"}
+        }
 
     async def can_use_tool(*args: Any) -> Any:
         raise AssertionError("a hook decided: can_use_tool must not be asked")
 
     run = await claude_sdk.run(
-        "say hi", [use(bash("echo sdk-hi")), say("done")],
+        "say hi",
+        [use(bash("echo sdk-hi")), say("done")],
         hooks={"PreToolUse": [HookMatcher(matcher="Bash", hooks=[pre_tool_use], timeout=60)]},
-        can_use_tool=can_use_tool, timeout=90,
+        can_use_tool=can_use_tool,
+        timeout=90,
     )
 
     assert run.result.result == "done"

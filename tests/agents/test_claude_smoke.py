@@ -34,7 +34,8 @@ def test_allow_hook_lets_the_command_run_and_the_model_sees_its_output(
 ) -> None:
     hook = claude_project.hook_command(pre_tool_use_reply("allow", "fine by the test"))
     result = claude.run(
-        "say hi", [use(bash("echo hi")), say("all done")],
+        "say hi",
+        [use(bash("echo hi")), say("all done")],
         settings_hooks=hooks_config("PreToolUse", hook, matcher="Bash", timeout=30),
     ).check()
 
@@ -62,7 +63,8 @@ def test_deny_hook_stops_the_command_and_the_model_gets_the_reason(
     reason = "Denied by the test: touching the marker is not allowed"
     hook = claude_project.hook_command(pre_tool_use_reply("deny", reason))
     result = claude.run(
-        "touch it", [use(bash("touch marker")), say("understood")],
+        "touch it",
+        [use(bash("touch marker")), say("understood")],
         settings_hooks=hooks_config("PreToolUse", hook, matcher="Bash", timeout=30),
     ).check()
 
@@ -80,18 +82,24 @@ def test_two_parallel_calls_each_get_a_hook_and_a_result(
     # each hook takes 1 s, so their overlap shows whether the CLI ran them concurrently
     hook = claude_project.hook_command(pre_tool_use_reply("allow"), sleep=1)
     result = claude.run(
-        "two at once", [calls(bash("echo A"), bash("echo B")), say("both done")],
+        "two at once",
+        [calls(bash("echo A"), bash("echo B")), say("both done")],
         settings_hooks=hooks_config("PreToolUse", hook, matcher="Bash", timeout=30),
         output_format="stream-json",
     ).check()
 
     results = anthropic_server.tool_results()
     assert {k: (v.text, v.is_error) for k, v in results.items()} == {
-        "toolu_00_00": ("A", False), "toolu_00_01": ("B", False)}
+        "toolu_00_00": ("A", False),
+        "toolu_00_01": ("B", False),
+    }
     # both results come back in the same request, as one user message
     assert results["toolu_00_00"].request_seq == results["toolu_00_01"].request_seq
     first, second = claude_project.hook_calls()
-    assert {first.input["tool_use_id"], second.input["tool_use_id"]} == {"toolu_00_00", "toolu_00_01"}
+    assert {first.input["tool_use_id"], second.input["tool_use_id"]} == {
+        "toolu_00_00",
+        "toolu_00_01",
+    }
     assert first.ended is not None and second.started < first.ended, "hooks ran one after the other"
     started = result.of_type("system", "hook_started")
     assert len([e for e in started if e.get("hook_event") == "PreToolUse"]) == 2, started
@@ -103,9 +111,11 @@ def test_background_run_waits_for_an_answer_given_by_the_test(
     answer = claude_project.root / "answer.json"
     hook = claude_project.hook_command(reply_file=answer, reply_file_wait=60)
     process = claude.start(
-        "wait for me", [use(bash("echo answered")), say("done")],
+        "wait for me",
+        [use(bash("echo answered")), say("done")],
         settings_hooks=hooks_config("PreToolUse", hook, matcher="Bash", timeout=90),
-        output_format="stream-json", timeout=90,
+        output_format="stream-json",
+        timeout=90,
     )
     with process:
         process.wait_for_event(
@@ -116,8 +126,9 @@ def test_background_run_waits_for_an_answer_given_by_the_test(
         assert "toolu_00_00" not in anthropic_server.tool_results()
         assert process.running
         partial = answer.with_suffix(".tmp")
-        partial.write_text('{"hookSpecificOutput":{"hookEventName":"PreToolUse",'
-                           '"permissionDecision":"allow"}}')
+        partial.write_text(
+            '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"}}'
+        )
         os.replace(partial, answer)
         result = process.wait(timeout=60).check()
     assert anthropic_server.tool_result("toolu_00_00").text == "answered"

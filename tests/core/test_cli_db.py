@@ -64,7 +64,15 @@ def test_output_into_a_closed_pipe_stops_quietly(db: object, project_dir: Path) 
 
     read_end, write_end = os.pipe()
     os.close(read_end)
-    command = [sys.executable, "-m", "arcadia_tui.cli", "db", "info", "--project-dir", str(project_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "arcadia_tui.cli",
+        "db",
+        "info",
+        "--project-dir",
+        str(project_dir),
+    ]
     try:
         result = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, timeout=30)
     finally:

@@ -22,7 +22,10 @@ EXPECTED_TABLE_COUNT = 26  # ArcadiaForge's 25 and agent_sessions
 
 def table_names(path: Path) -> set[str]:
     with sqlite3.connect(path) as connection:
-        return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
 
 
 async def test_open_creates_every_table_and_stamps_head(db: Database, project_dir: Path) -> None:
@@ -123,7 +126,9 @@ async def test_arcadiaforge_database_is_upgraded_in_place(project_dir: Path) -> 
     database = await Database.open(project_dir)
     try:
         async with database.read() as session:
-            sessions = await session.scalar(select(func.count()).select_from(metadata.tables["sessions"]))
+            sessions = await session.scalar(
+                select(func.count()).select_from(metadata.tables["sessions"])
+            )
         assert sessions and sessions > 0
     finally:
         await database.close()
@@ -148,7 +153,10 @@ def _dump_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
                 " AND name != 'alembic_version'"
             )
         ]
-        return {name: connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall() for name in names}
+        return {
+            name: connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
+            for name in names
+        }
 
 
 async def test_concurrent_first_opens_create_the_schema_once(tmp_path: Path) -> None:
@@ -166,7 +174,9 @@ class _Counter:
 
     async def count_tables_async(self) -> int:
         async with self.database.read() as session:
-            rows = await session.execute(text("SELECT count(*) FROM sqlite_master WHERE type='table'"))
+            rows = await session.execute(
+                text("SELECT count(*) FROM sqlite_master WHERE type='table'")
+            )
             return int(rows.scalar_one())
 
     count_tables = blocking(count_tables_async)
@@ -202,7 +212,8 @@ async def test_one_handle_serves_several_event_loops_at_once(db: Database) -> No
                 await session.execute(
                     text(
                         "INSERT INTO escalation_logs (timestamp, session_id, rule_id, severity,"
-                        " message, context_summary) VALUES (CURRENT_TIMESTAMP, :s, 'r', 3, 'm', '{}')"
+                        " message, context_summary)"
+                        " VALUES (CURRENT_TIMESTAMP, :s, 'r', 3, 'm', '{}')"
                     ),
                     {"s": session_id},
                 )

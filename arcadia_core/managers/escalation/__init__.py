@@ -33,8 +33,8 @@ from arcadia_core.managers.escalation.rules import (
     should_escalate,
     sort_rules,
 )
-from arcadia_core.managers.injection import HumanInterface
 from arcadia_core.managers.injection import (
+    HumanInterface,
     InjectionPoint,
     InjectionResponse,
     InjectionType,
