@@ -102,7 +102,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.quick and len(chosen) > 1:
-            # A smoke run only checks that the scripts work: run them side by side.
+            # A smoke run only checks that the scripts work: run them side by side. The
+            # packages they share are imported here first: two threads importing the same
+            # package graph at once can trip Python's import-lock deadlock detection.
+            shared = ("arcadia_core.managers", "arcadia_core.legacy.importer", "arcadia_tui.app")
+            for module in shared:
+                importlib.import_module(module)
             with ThreadOutput() as output, ThreadPoolExecutor(len(chosen)) as pool:
                 captured = [pool.submit(output.capture, run_one, name) for name in chosen]
                 for future in captured:
